@@ -1,0 +1,269 @@
+//! Annotations + a parsed body → where each annotation sits: a span of one block's plain text
+//! (W3C TextQuoteSelector: exact text, optional prefix and suffix) or a whole turn. A quote that
+//! is missing, ambiguous or crosses a paragraph is an error at the annotation's own line.
+
+use crate::error::{Diagnostic, SourceMap};
+use crate::markdown::block_text;
+use crate::page::{Annotation, Target};
+use crate::parse::{BlockKind, Doc};
+use crate::text::squash_ws;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Anchor {
+    /// Byte range `start..end` of block `block`'s plain text.
+    Span {
+        block: usize,
+        start: usize,
+        end: usize,
+    },
+    /// Turn index (0-based) as a whole.
+    Turn(usize),
+}
+
+/// Joins blocks' plain text with a separator no text contains, remembering where each starts.
+pub struct DocText {
+    pub text: String,
+    /// (doc offset, block index) for each block that has text.
+    starts: Vec<(usize, usize)>,
+}
+
+const SEP: char = '\u{0}';
+
+impl DocText {
+    pub fn new(doc: &Doc) -> DocText {
+        let mut text = String::new();
+        let mut starts = Vec::new();
+        for (i, b) in doc.blocks.iter().enumerate() {
+            if matches!(b.kind, BlockKind::Code) {
+                continue;
+            }
+            starts.push((text.len(), i));
+            text.push_str(&block_text(&b.events));
+            text.push(SEP);
+        }
+        DocText { text, starts }
+    }
+
+    /// The block holding doc offset `off`, and the offset within that block.
+    pub fn locate(&self, off: usize) -> (usize, usize) {
+        let i = match self.starts.binary_search_by_key(&off, |s| s.0) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        let (start, block) = self.starts[i];
+        (block, off - start)
+    }
+}
+
+/// Anchors every annotation; each failure is one diagnostic.
+pub fn anchor_all(
+    doc: &Doc,
+    text: &DocText,
+    annotations: &[Annotation],
+    map: &SourceMap,
+) -> (Vec<Option<Anchor>>, Vec<Diagnostic>) {
+    let mut out = Vec::with_capacity(annotations.len());
+    let mut errors = Vec::new();
+    for a in annotations {
+        match anchor_one(doc, text, a) {
+            Ok(anchor) => out.push(Some(anchor)),
+            Err((message, help)) => {
+                let (line, col) = a.quote_line;
+                errors.push(
+                    Diagnostic::error(message)
+                        .at(map.line_location(line, col, 5))
+                        .help(help),
+                );
+                out.push(None);
+            }
+        }
+    }
+    (out, errors)
+}
+
+fn anchor_one(doc: &Doc, text: &DocText, a: &Annotation) -> Result<Anchor, (String, String)> {
+    let (exact, prefix, suffix) = match &a.target {
+        Target::Turn(n) => {
+            return if *n >= 1 && *n <= doc.turns.len() {
+                Ok(Anchor::Turn(n - 1))
+            } else {
+                Err((
+                    format!(
+                        "annotation `{}` targets turn {n}, but the page has {} turns",
+                        a.id,
+                        doc.turns.len()
+                    ),
+                    "turns are numbered from 1 in the order of their speaker labels".into(),
+                ))
+            };
+        }
+        Target::Quote {
+            exact,
+            prefix,
+            suffix,
+        } => (squash_ws(exact), prefix, suffix),
+    };
+    let hay = &text.text;
+    let all: Vec<usize> = hay.match_indices(exact.as_str()).map(|(i, _)| i).collect();
+    let matching: Vec<usize> = all
+        .iter()
+        .copied()
+        .filter(|&i| {
+            prefix
+                .as_ref()
+                .is_none_or(|p| hay[..i].ends_with(p.as_str()))
+                && suffix
+                    .as_ref()
+                    .is_none_or(|s| hay[i + exact.len()..].starts_with(s.as_str()))
+        })
+        .collect();
+    let lines = |offs: &[usize]| -> String {
+        offs.iter()
+            .map(|&o| doc.blocks[text.locate(o).0].line.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match matching.as_slice() {
+        [one] => {
+            let (block, start) = text.locate(*one);
+            Ok(Anchor::Span {
+                block,
+                start,
+                end: start + exact.len(),
+            })
+        }
+        [] if !all.is_empty() => Err((
+            format!(
+                "annotation `{}`: the quote occurs, but never with this prefix/suffix",
+                a.id
+            ),
+            format!(
+                "the quote is on line(s) {}; check `prefix`/`suffix` are the exact text right before/after it",
+                lines(&all)
+            ),
+        )),
+        [] => Err(not_found(doc, text, a, &exact)),
+        many => Err((
+            format!(
+                "annotation `{}`: the quote occurs {} times",
+                a.id,
+                many.len()
+            ),
+            format!(
+                "it is on lines {}; add `prefix:` (the words just before it) or `suffix:` (just after) so only one place matches",
+                lines(many)
+            ),
+        )),
+    }
+}
+
+fn not_found(doc: &Doc, text: &DocText, a: &Annotation, exact: &str) -> (String, String) {
+    let joined: String = text.text.replace(SEP, "");
+    if joined.contains(exact) || text.text.replace(SEP, " ").contains(exact) {
+        return (
+            format!("annotation `{}`: the quote runs across a paragraph boundary", a.id),
+            "an annotation's quote must lie within one paragraph: quote a shorter passage, or annotate the whole turn with `turn: N`".into(),
+        );
+    }
+    // Say how far the quote does match, and what the text reads there: usually a typo or a
+    // punctuation difference (full-width vs half-width) a few characters in.
+    let chars: Vec<(usize, char)> = exact.char_indices().collect();
+    let (mut lo, mut hi) = (0usize, chars.len());
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        let end = chars.get(mid).map_or(exact.len(), |c| c.0);
+        if text.text.contains(&exact[..end]) {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    let matched_end = chars.get(lo).map_or(exact.len(), |c| c.0);
+    let help = if lo >= 2 {
+        let found = text.text.find(&exact[..matched_end]).unwrap_or(0);
+        let (block, _) = text.locate(found);
+        let after: String = text.text[found + matched_end..]
+            .chars()
+            .take(12)
+            .take_while(|&c| c != SEP)
+            .collect();
+        let wanted: String = exact[matched_end..].chars().take(12).collect();
+        format!(
+            "the first {lo} characters match on line {}, where the text goes on \"{after}\" but the quote has \"{wanted}\"; copy the passage exactly from the text",
+            doc.blocks[block].line
+        )
+    } else {
+        "copy the passage exactly from the page's text (markup such as ** is ignored, punctuation is not)".into()
+    };
+    (
+        format!("annotation `{}`: the quote is not in the text", a.id),
+        help,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Diagnostics;
+    use crate::parse::{Labels, parse};
+    use std::path::Path;
+
+    fn ann(q: &str, prefix: Option<&str>) -> Annotation {
+        Annotation {
+            id: "x".into(),
+            target: Target::Quote {
+                exact: q.into(),
+                prefix: prefix.map(Into::into),
+                suffix: None,
+            },
+            note: "n".into(),
+            topics: vec![],
+            terms: vec![],
+            line: 1,
+            quote_line: (1, 0),
+        }
+    }
+
+    fn run(body: &str, a: Annotation) -> Result<Anchor, (String, String)> {
+        let map = SourceMap::new(Path::new("a.md"), body);
+        let doc = parse(body, 0, &map, &Labels::default(), &Diagnostics::new());
+        let text = DocText::new(&doc);
+        anchor_one(&doc, &text, &a)
+    }
+
+    #[test]
+    fn finds_a_quote_ignoring_markup() {
+        let r = run("one\n\nthe **anchor** tenant\n", ann("anchor tenant", None)).unwrap();
+        assert_eq!(
+            r,
+            Anchor::Span {
+                block: 1,
+                start: 4,
+                end: 17
+            }
+        );
+    }
+
+    #[test]
+    fn ambiguous_quote_needs_a_prefix() {
+        let body = "a cat\n\nthe cat\n";
+        let err = run(body, ann("cat", None)).unwrap_err();
+        assert!(err.0.contains("2 times"), "{err:?}");
+        assert!(err.1.contains("lines 1, 3"), "{err:?}");
+        assert!(run(body, ann("cat", Some("the "))).is_ok());
+    }
+
+    #[test]
+    fn quote_across_paragraphs_is_refused() {
+        let err = run("end of one\n\nstart of two\n", ann("one start", None)).unwrap_err();
+        assert!(err.0.contains("paragraph boundary"), "{err:?}");
+    }
+
+    #[test]
+    fn missing_quote_says_where_it_diverges() {
+        let err = run("晶體管是基礎技術\n", ann("晶體管是基本", None)).unwrap_err();
+        assert!(err.0.contains("not in the text"));
+        assert!(err.1.contains("first 5 characters"), "{err:?}");
+        assert!(err.1.contains("\"礎技術\""), "{err:?}");
+    }
+}

@@ -1,0 +1,361 @@
+//! Diagnostics: errors and warnings as values carrying `file:line:col`, the offending line and a fix,
+//! collected across a whole build and printed together, numbered.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// Where a diagnostic points: a file and, when known, a 1-based line and column.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Location {
+    pub file: PathBuf,
+    pub line: usize,
+    pub col: usize,
+    /// Width of the underlined span, in characters (at least 1 when a line is known).
+    pub width: usize,
+    /// The source line itself, quoted under the location.
+    pub text: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub message: String,
+    pub location: Option<Box<Location>>,
+    /// Further places involved (the other file of a duplicate, the translation that disagrees…).
+    pub related: Vec<(String, Location)>,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            message: message.into(),
+            location: None,
+            related: Vec::new(),
+            help: None,
+        }
+    }
+
+    pub fn warning(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(message)
+        }
+    }
+
+    pub fn at(mut self, location: Location) -> Self {
+        self.location = Some(Box::new(location));
+        self
+    }
+
+    /// Points at a file without a line (I/O errors, whole-file problems).
+    pub fn in_file(self, file: impl Into<PathBuf>) -> Self {
+        self.at(Location {
+            file: file.into(),
+            ..Location::default()
+        })
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn related(mut self, label: impl Into<String>, location: Location) -> Self {
+        self.related.push((label.into(), location));
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// A source file's text with its line starts, to turn byte offsets into `line:col` and quote lines.
+#[derive(Debug)]
+pub struct SourceMap<'a> {
+    pub path: &'a Path,
+    pub text: &'a str,
+    line_starts: Vec<usize>,
+}
+
+impl<'a> SourceMap<'a> {
+    pub fn new(path: &'a Path, text: &'a str) -> Self {
+        let mut line_starts = vec![0];
+        let bytes = text.as_bytes();
+        for (i, &b) in bytes.iter().enumerate() {
+            // A lone CR ends a line too; CRLF counts once.
+            if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+                line_starts.push(i + 1);
+            }
+        }
+        SourceMap {
+            path,
+            text,
+            line_starts,
+        }
+    }
+
+    /// The location of byte `offset`, underlining `len` bytes (clamped to the line).
+    pub fn locate(&self, offset: usize, len: usize) -> Location {
+        let offset = offset.min(self.text.len());
+        let idx = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        self.line_location(idx + 1, offset - self.line_starts[idx], len)
+    }
+
+    /// The location of 1-based `line`, at byte `col_byte` within it.
+    pub fn line_location(&self, line: usize, col_byte: usize, len: usize) -> Location {
+        let line = line.clamp(1, self.line_starts.len());
+        let start = self.line_starts[line - 1];
+        let end = self
+            .line_starts
+            .get(line)
+            .copied()
+            .unwrap_or(self.text.len());
+        let raw = &self.text[start..end];
+        let text = raw.trim_end_matches(['\n', '\r']);
+        let col_byte = floor_char_boundary(text, col_byte.min(text.len()));
+        let span_end = floor_char_boundary(text, (col_byte + len).min(text.len()));
+        Location {
+            file: self.path.to_path_buf(),
+            line,
+            col: text[..col_byte].chars().count() + 1,
+            width: text[col_byte..span_end].chars().count().max(1),
+            text: Some(text.to_string()),
+        }
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The diagnostics of one build, shared by the stages (and by rayon workers).
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    items: Mutex<Vec<Diagnostic>>,
+}
+
+impl Diagnostics {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn push(&self, d: Diagnostic) {
+        self.items.lock().expect("diagnostics lock").push(d);
+    }
+
+    pub fn extend(&self, ds: impl IntoIterator<Item = Diagnostic>) {
+        self.items.lock().expect("diagnostics lock").extend(ds);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items
+            .lock()
+            .expect("diagnostics lock")
+            .iter()
+            .any(Diagnostic::is_error)
+    }
+
+    /// All diagnostics, errors first, then by file and position, so output is deterministic.
+    pub fn into_sorted(self) -> Vec<Diagnostic> {
+        let mut items = self.items.into_inner().expect("diagnostics lock");
+        items.sort_by(|a, b| {
+            (a.severity, &a.location, &a.message).cmp(&(b.severity, &b.location, &b.message))
+        });
+        items.dedup();
+        items
+    }
+}
+
+/// A build that could not finish: every diagnostic it produced (warnings included).
+#[derive(Debug)]
+pub struct BuildFailure {
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl BuildFailure {
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(|d| d.is_error())
+    }
+}
+
+impl From<Diagnostic> for BuildFailure {
+    fn from(d: Diagnostic) -> Self {
+        BuildFailure {
+            diagnostics: vec![d],
+        }
+    }
+}
+
+impl fmt::Display for BuildFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&render_all(&self.diagnostics))
+    }
+}
+
+impl std::error::Error for BuildFailure {}
+
+/// Renders diagnostics the way they are printed: errors numbered, then a count.
+pub fn render_all(diagnostics: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    let (mut e, mut w) = (0, 0);
+    for d in diagnostics {
+        let n = if d.is_error() {
+            e += 1;
+            e
+        } else {
+            w += 1;
+            w
+        };
+        out.push_str(&render_one(d, n));
+        out.push('\n');
+    }
+    if e > 0 {
+        out.push_str(&format!(
+            "{e} error{} found; nothing was written.\n",
+            if e == 1 { "" } else { "s" }
+        ));
+    }
+    out
+}
+
+pub fn render_one(d: &Diagnostic, n: usize) -> String {
+    let kind = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let mut out = format!("{kind}[{n}]: {}\n", d.message);
+    if let Some(loc) = &d.location {
+        out.push_str(&render_location("-->", loc));
+    }
+    for (label, loc) in &d.related {
+        out.push_str(&format!("  = {label}\n"));
+        out.push_str(&render_location("-->", loc));
+    }
+    if let Some(help) = &d.help {
+        for (i, line) in help.lines().enumerate() {
+            let lead = if i == 0 { "  = help: " } else { "          " };
+            out.push_str(lead);
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn render_location(arrow: &str, loc: &Location) -> String {
+    let file = loc.file.display();
+    let mut out = if loc.line == 0 {
+        format!("  {arrow} {file}\n")
+    } else {
+        format!("  {arrow} {file}:{}:{}\n", loc.line, loc.col)
+    };
+    if let (Some(text), true) = (&loc.text, loc.line > 0) {
+        let num = loc.line.to_string();
+        let pad = " ".repeat(num.len());
+        // Long lines (a 10 MB front matter on one line) are cut around the column.
+        let shown: String = text
+            .chars()
+            .skip(loc.col.saturating_sub(60))
+            .take(160)
+            .collect();
+        let skipped = loc.col.saturating_sub(60);
+        let caret_at = loc.col - 1 - skipped;
+        let width = loc.width.min(160usize.saturating_sub(caret_at)).max(1);
+        let indent: String = shown
+            .chars()
+            .take(caret_at)
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
+        // Wide (CJK) characters take two columns in a terminal: pad the caret line to match.
+        let indent_w: String = indent
+            .chars()
+            .zip(shown.chars())
+            .map(|(i, c)| {
+                if is_wide(c) {
+                    "  ".to_string()
+                } else {
+                    i.to_string()
+                }
+            })
+            .collect();
+        let carets: usize = shown
+            .chars()
+            .skip(caret_at)
+            .take(width)
+            .map(|c| if is_wide(c) { 2 } else { 1 })
+            .sum::<usize>()
+            .max(1);
+        out.push_str(&format!(
+            "{pad} |\n{num} | {shown}\n{pad} | {indent_w}{}\n",
+            "^".repeat(carets)
+        ));
+    }
+    out
+}
+
+fn is_wide(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
+        | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locates_lines_with_crlf_and_lone_cr() {
+        let path = Path::new("a.md");
+        let text = "one\r\ntwo\rthree\nfour";
+        let map = SourceMap::new(path, text);
+        assert_eq!(map.line_count(), 4);
+        let loc = map.locate(text.find("three").unwrap() + 2, 1);
+        assert_eq!((loc.line, loc.col), (3, 3));
+        assert_eq!(loc.text.as_deref(), Some("three"));
+    }
+
+    #[test]
+    fn columns_count_characters_not_bytes() {
+        let path = Path::new("a.md");
+        let text = "title: 晶體管 x";
+        let map = SourceMap::new(path, text);
+        let loc = map.locate(text.find('x').unwrap(), 1);
+        assert_eq!(loc.col, 12);
+    }
+
+    #[test]
+    fn rendering_quotes_the_line_and_underlines_the_span() {
+        let path = Path::new("content/a.md");
+        let map = SourceMap::new(path, "---\ntitle: [oops\n---\n");
+        let d = Diagnostic::error("unclosed bracket")
+            .at(map.locate(11, 1))
+            .help("close the list with `]`");
+        let shown = render_one(&d, 1);
+        assert!(shown.contains("error[1]: unclosed bracket"), "{shown}");
+        assert!(shown.contains("--> content/a.md:2:8"), "{shown}");
+        assert!(shown.contains("2 | title: [oops"), "{shown}");
+        assert!(shown.contains("  |        ^"), "{shown}");
+        assert!(shown.contains("= help: close the list"), "{shown}");
+    }
+}

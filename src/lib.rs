@@ -1,0 +1,214 @@
+//! gloss: a static site generator for annotated, bilingual interviews.
+//!
+//! `book.toml` + `content/` + `templates/` + `static/` → a static site. The build is a pipeline,
+//! one module per stage:
+//! config → load → front matter → parse (turns) → anchor (annotations) → align → link → render → write.
+
+pub mod align;
+pub mod anchor;
+pub mod config;
+pub mod error;
+pub mod export;
+pub mod frontmatter;
+pub mod fs;
+pub mod glossary;
+pub mod highlight;
+pub mod link;
+pub mod load;
+pub mod map;
+pub mod markdown;
+pub mod page;
+pub mod parse;
+pub mod present;
+pub mod render;
+pub mod text;
+pub mod view;
+pub mod write;
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::config::{Config, Overrides};
+use crate::error::{BuildFailure, Diagnostic, Diagnostics};
+use crate::load::SourceKind;
+use crate::parse::Labels;
+use crate::present::Ctx;
+use crate::render::Output;
+use crate::write::Plan;
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub root: PathBuf,
+    pub overrides: Overrides,
+    /// `false` for `gloss check`: everything is validated and rendered, nothing is written.
+    pub write: bool,
+}
+
+#[derive(Debug)]
+pub struct Summary {
+    /// Pages per language, in the order of book.toml's languages.
+    pub pages: Vec<(String, usize)>,
+    pub files: usize,
+    pub elapsed: Duration,
+    pub warnings: Vec<Diagnostic>,
+    pub out_dir: PathBuf,
+}
+
+/// A finished build in memory: what `gloss serve` keeps to answer requests and compare rebuilds.
+pub struct Built {
+    pub config: Config,
+    pub plan: Plan,
+    pub summary: Summary,
+}
+
+/// Builds the site: validates everything, renders every page and, when `opts.write`, swaps the
+/// result in for the output directory. Any error leaves the previous output as it was.
+pub fn build(opts: &Options) -> Result<Summary, BuildFailure> {
+    build_in_memory(opts).map(|b| b.summary)
+}
+
+pub fn build_in_memory(opts: &Options) -> Result<Built, BuildFailure> {
+    let started = Instant::now();
+    let diags = Diagnostics::new();
+    let fail = |diags: Diagnostics| BuildFailure {
+        diagnostics: diags.into_sorted(),
+    };
+
+    let config = match config::load(&opts.root, &opts.overrides, &diags) {
+        Ok(c) => c,
+        Err(d) => {
+            diags.push(d);
+            return Err(fail(diags));
+        }
+    };
+    if opts.write
+        && let Err(d) = write::check_out_dir(&config)
+    {
+        diags.push(d);
+        return Err(fail(diags));
+    }
+
+    let sources = load::load(&config, &diags);
+    let fronts = page::read_all(&sources, &diags);
+    let mut pages = page::check(fronts, &config, &diags);
+    parse_bodies(&mut pages, &diags);
+    let glossary = match sources.iter().find(|s| s.kind == SourceKind::Glossary) {
+        Some(g) => glossary::load(&g.path, &g.shown, &diags),
+        None => glossary::Glossary::default(),
+    };
+    let groups = align::groups(&pages, &config.default_language);
+    align::align(&pages, &groups, &diags);
+
+    let assets: Vec<_> = sources
+        .iter()
+        .filter(|s| s.kind == SourceKind::Asset)
+        .cloned()
+        .collect();
+    let mut plan = Plan::new();
+    write::add_static(&mut plan, &config, &diags);
+    write::add_assets(&mut plan, &assets, &diags);
+    let known_files: HashSet<String> = plan.paths().map(str::to_string).collect();
+    let linked = link::link(&pages, groups, &glossary, &config, &known_files, &diags);
+
+    let tera = render::load_templates(&config.templates_dir, &config.root, &diags);
+    let ctx = Ctx {
+        config: &config,
+        pages: &pages,
+        linked: &linked,
+        glossary: &glossary,
+        diags: &diags,
+    };
+    if let Some(tera) = &tera {
+        let jobs = render::jobs(&ctx);
+        for out in render::render(&ctx, tera, &jobs) {
+            let origin = format!("the page {}", out.path);
+            plan.add(out, origin, &diags);
+        }
+    }
+    let jsonld: Vec<(String, Vec<u8>)> = (0..pages.len())
+        .into_par_iter()
+        .filter_map(|i| export::annotations_jsonld(&ctx, i))
+        .collect();
+    for (path, bytes) in jsonld {
+        plan.add(Output { path, bytes }, "annotation export", &diags);
+    }
+    plan.add(
+        Output {
+            path: "highlight.css".into(),
+            bytes: highlight::stylesheet().into_bytes(),
+        },
+        "gloss (highlight.css)",
+        &diags,
+    );
+
+    if diags.has_errors() {
+        return Err(fail(diags));
+    }
+    if opts.write
+        && let Err(ds) = write::write(&plan, &config.out_dir)
+    {
+        diags.extend(ds);
+        return Err(fail(diags));
+    }
+    let summary = Summary {
+        pages: config
+            .languages
+            .iter()
+            .map(|l| {
+                (
+                    l.key.clone(),
+                    plan.files()
+                        .iter()
+                        .filter(|f| {
+                            f.path.ends_with(".html") && page_lang(&f.path, &config) == l.key
+                        })
+                        .count(),
+                )
+            })
+            .collect(),
+        files: plan.len(),
+        elapsed: started.elapsed(),
+        warnings: diags.into_sorted(),
+        out_dir: config.out_dir.clone(),
+    };
+    Ok(Built {
+        config,
+        plan,
+        summary,
+    })
+}
+
+/// Parses every page body (in parallel); interviews recognise their speakers' labels.
+fn parse_bodies(pages: &mut [page::Page], diags: &Diagnostics) {
+    pages.par_iter_mut().for_each(|p| {
+        let mut labels = Labels::default();
+        if let Some(iv) = &p.interview {
+            for s in &iv.speakers {
+                labels.by_label.insert(s.id.clone(), s.id.clone());
+                for n in s.names.all() {
+                    labels
+                        .by_label
+                        .entry(n.to_string())
+                        .or_insert_with(|| s.id.clone());
+                }
+            }
+        }
+        let map = p.map();
+        let doc = parse::parse(p.body(), p.body_offset, &map, &labels, diags);
+        p.doc = doc;
+    });
+}
+
+/// The language an output path belongs to, from its prefix.
+fn page_lang(path: &str, config: &Config) -> String {
+    let first = path.split('/').next().unwrap_or("");
+    config
+        .languages
+        .iter()
+        .find(|l| !l.prefix.is_empty() && l.prefix == first)
+        .map(|l| l.key.clone())
+        .unwrap_or_else(|| config.default_language.clone())
+}

@@ -1,0 +1,834 @@
+//! Parsed, aligned pages → the site's cross-references: annotations anchored, topics checked and
+//! gathered, glossary terms found, Markdown links resolved and checked, backlinks, related
+//! interviews and every speaker's turns. Everything the render stage needs to draw links.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use rayon::prelude::*;
+
+use crate::anchor::{self, Anchor, DocText};
+use crate::config::{Config, Level};
+use crate::error::{Diagnostic, Diagnostics, Location};
+use crate::glossary::{Glossary, Matcher};
+use crate::markdown::{Decorations, MarkSpan, TermSpan, block_text, unlinkable_ranges};
+use crate::page::{Page, PageKind};
+use crate::parse::BlockKind;
+
+/// Where one annotation is drawn on a page.
+#[derive(Debug, Clone)]
+pub struct Placed {
+    /// Index into the page's own annotations, or into another language's page (`from`).
+    pub annotation: usize,
+    /// Some(page index) when the note comes from a translation (it has no version in this language).
+    pub from: Option<usize>,
+    pub number: usize,
+    /// The block the note follows.
+    pub block: usize,
+    pub turn: Option<usize>,
+}
+
+#[derive(Debug, Default)]
+pub struct PageLinks {
+    pub decorations: HashMap<usize, Decorations>,
+    /// Notes in page order.
+    pub notes: Vec<Placed>,
+    /// The anchor each of this page's own annotations got (None when it could not be placed).
+    pub anchors: Vec<Option<Anchor>>,
+    /// Resolved Markdown link destinations: as written → URL to use.
+    pub resolved: HashMap<String, String>,
+    pub backlinks: Vec<usize>,
+    pub related: Vec<usize>,
+    /// Topics of each turn (explicit tags and tags of its annotations).
+    pub turn_topics: Vec<Vec<String>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Occurrence {
+    pub page: usize,
+    pub anchor: String,
+}
+
+#[derive(Debug, Clone)]
+pub enum PassageKind {
+    Section(usize),
+    Turn(usize),
+    Annotation(usize),
+    Page,
+}
+
+#[derive(Debug, Clone)]
+pub struct Passage {
+    pub page: usize,
+    pub kind: PassageKind,
+}
+
+#[derive(Debug, Default)]
+pub struct Linked {
+    pub groups: BTreeMap<String, Vec<usize>>,
+    pub pages: Vec<PageLinks>,
+    /// Topic slug → the topic page in each language.
+    pub topics: BTreeMap<String, BTreeMap<String, usize>>,
+    /// Topic slug → passages, per page language.
+    pub passages: BTreeMap<String, Vec<Passage>>,
+    /// Term index → where it is linked.
+    pub occurrences: Vec<Vec<Occurrence>>,
+    /// Speaker slug → (page, turn) of every turn, across the site.
+    pub speaker_turns: BTreeMap<String, Vec<(usize, usize)>>,
+}
+
+impl Linked {
+    /// The version of `page`'s translation group in `lang`, if there is one.
+    pub fn translation(&self, pages: &[Page], page: usize, lang: &str) -> Option<usize> {
+        self.groups
+            .get(&pages[page].key)?
+            .iter()
+            .copied()
+            .find(|&i| pages[i].lang == lang)
+    }
+}
+
+pub fn link(
+    pages: &[Page],
+    groups: BTreeMap<String, Vec<usize>>,
+    glossary: &Glossary,
+    config: &Config,
+    assets: &HashSet<String>,
+    diags: &Diagnostics,
+) -> Linked {
+    let topics = topic_pages(pages);
+    check_topics(pages, &topics, diags);
+
+    let anchors: Vec<Vec<Option<Anchor>>> = pages
+        .par_iter()
+        .map(|p| match &p.interview {
+            Some(iv) if !iv.annotations.is_empty() => {
+                let text = DocText::new(&p.doc);
+                let (anchors, errors) =
+                    anchor::anchor_all(&p.doc, &text, &iv.annotations, &p.map());
+                diags.extend(errors);
+                anchors
+            }
+            _ => Vec::new(),
+        })
+        .collect();
+
+    let matcher = Matcher::new(glossary);
+    let mut linked = Linked {
+        groups,
+        topics,
+        occurrences: vec![Vec::new(); glossary.terms.len()],
+        ..Linked::default()
+    };
+    let mut page_links: Vec<PageLinks> = pages
+        .par_iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let mut pl = PageLinks {
+                anchors: anchors[i].clone(),
+                ..PageLinks::default()
+            };
+            place_marks(p, &mut pl);
+            find_terms(p, &matcher, glossary, config, &mut pl);
+            pl
+        })
+        .collect();
+    place_foreign_notes(pages, &linked, &anchors, &mut page_links);
+    for (i, pl) in page_links.iter().enumerate() {
+        for deco in pl.decorations.values() {
+            for t in &deco.terms {
+                if let Some(term) = t
+                    .href
+                    .rsplit_once('#')
+                    .and_then(|(_, id)| id.strip_prefix("term-"))
+                    && let Some(ti) = glossary.terms.iter().position(|x| x.id == term)
+                {
+                    linked.occurrences[ti].push(Occurrence {
+                        page: i,
+                        anchor: t.id.clone(),
+                    });
+                }
+            }
+        }
+    }
+    for occ in &mut linked.occurrences {
+        occ.sort_by(|a, b| (a.page, &a.anchor).cmp(&(b.page, &b.anchor)));
+    }
+    resolve_links(pages, &linked, config, assets, &mut page_links, diags);
+    linked.pages = page_links;
+    gather_passages(pages, &mut linked);
+    related(pages, &mut linked);
+    for (i, p) in pages.iter().enumerate() {
+        if let Some(iv) = &p.interview {
+            for (t, turn) in p.doc.turns.iter().enumerate() {
+                if let Some(s) = iv.speakers.iter().find(|s| s.id == turn.speaker) {
+                    linked
+                        .speaker_turns
+                        .entry(s.slug.clone())
+                        .or_default()
+                        .push((i, t));
+                }
+            }
+        }
+    }
+    linked
+}
+
+fn topic_pages(pages: &[Page]) -> BTreeMap<String, BTreeMap<String, usize>> {
+    let mut topics: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+    for (i, p) in pages.iter().enumerate() {
+        if p.kind == PageKind::Topic {
+            let slug = p.key.trim_start_matches("topics/").to_string();
+            topics.entry(slug).or_default().insert(p.lang.clone(), i);
+        }
+    }
+    topics
+}
+
+fn check_topics(
+    pages: &[Page],
+    topics: &BTreeMap<String, BTreeMap<String, usize>>,
+    diags: &Diagnostics,
+) {
+    let known: Vec<&str> = topics.keys().map(String::as_str).collect();
+    let check = |p: &Page, name: &str, loc: Location| {
+        if !topics.contains_key(name) {
+            let suggestion = known
+                .iter()
+                .map(|k| (strsim::jaro_winkler(name, k), k))
+                .filter(|(s, _)| *s > 0.8)
+                .max_by(|a, b| a.0.total_cmp(&b.0))
+                .map(|(_, k)| format!("did you mean `{k}`? "))
+                .unwrap_or_default();
+            let list = if known.is_empty() {
+                "none yet".to_string()
+            } else {
+                known.join(", ")
+            };
+            diags.push(
+                Diagnostic::error(format!("unknown topic `{name}` in {}", p.shown.display()))
+                    .at(loc)
+                    .help(format!(
+                        "{suggestion}known topics: {list}. A topic is a page at content/topics/<slug>.md"
+                    )),
+            );
+        }
+    };
+    for p in pages {
+        for t in &p.topics {
+            check(p, t, p.key_location("topics"));
+        }
+        for s in &p.doc.sections {
+            for t in &s.topics {
+                check(p, t, p.map().line_location(s.line, 0, 2));
+            }
+        }
+        if let Some(iv) = &p.interview {
+            for (n, ts) in &iv.turn_topics {
+                for t in ts {
+                    check(p, t, p.key_location("turns"));
+                }
+                if *n as usize > p.doc.turns.len() || *n == 0 {
+                    diags.push(
+                        Diagnostic::error(format!(
+                            "`turns:` tags turn {n}, but the page has {} turns",
+                            p.doc.turns.len()
+                        ))
+                        .at(p.key_location("turns"))
+                        .help("turns are numbered from 1 in the order of their speaker labels"),
+                    );
+                }
+            }
+            for a in &iv.annotations {
+                for t in &a.topics {
+                    check(p, t, p.map().line_location(a.line, 0, 1));
+                }
+            }
+        }
+    }
+}
+
+/// Marks for the page's own annotations, numbered in page order.
+fn place_marks(p: &Page, pl: &mut PageLinks) {
+    let Some(iv) = &p.interview else {
+        return;
+    };
+    let mut placed: Vec<(usize, usize, usize)> = Vec::new(); // (block, start, annotation)
+    for (a, anchor) in pl.anchors.iter().enumerate() {
+        match anchor {
+            Some(Anchor::Span { block, start, .. }) => placed.push((*block, *start, a)),
+            Some(Anchor::Turn(t)) => placed.push((p.doc.turns[*t].first, usize::MAX, a)),
+            None => {}
+        }
+    }
+    placed.sort();
+    for (number, (block, _, a)) in placed.into_iter().enumerate() {
+        let number = number + 1;
+        let anchor = format!("a-{}", iv.annotations[a].id);
+        let mut note_block = block;
+        if let Some(Anchor::Span { start, end, .. }) = &pl.anchors[a] {
+            pl.decorations
+                .entry(block)
+                .or_default()
+                .marks
+                .push(MarkSpan {
+                    start: *start,
+                    end: *end,
+                    anchor,
+                    number,
+                });
+        } else if let Some(Anchor::Turn(t)) = &pl.anchors[a] {
+            note_block = p.doc.turns[*t].first;
+        }
+        pl.notes.push(Placed {
+            annotation: a,
+            from: None,
+            number,
+            block: note_block,
+            turn: p.doc.blocks[note_block].turn,
+        });
+    }
+    pl.turn_topics = p
+        .doc
+        .turns
+        .iter()
+        .map(|t| {
+            let mut ts: BTreeSet<String> = iv
+                .turn_topics
+                .get(&(t.n as u32))
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .collect();
+            for n in &pl.notes {
+                if n.turn == Some(t.n - 1) {
+                    ts.extend(iv.annotations[n.annotation].topics.iter().cloned());
+                }
+            }
+            ts.into_iter().collect()
+        })
+        .collect();
+}
+
+/// Notes that exist only in another language are shown on the same turn, in their language.
+fn place_foreign_notes(
+    pages: &[Page],
+    linked: &Linked,
+    anchors: &[Vec<Option<Anchor>>],
+    page_links: &mut [PageLinks],
+) {
+    for members in linked.groups.values() {
+        for &here in members {
+            let Some(iv_here) = &pages[here].interview else {
+                continue;
+            };
+            let own: HashSet<&str> = iv_here.annotations.iter().map(|a| a.id.as_str()).collect();
+            let mut extra = Vec::new();
+            for &there in members {
+                if there == here {
+                    continue;
+                }
+                let Some(iv_there) = &pages[there].interview else {
+                    continue;
+                };
+                for (a, ann) in iv_there.annotations.iter().enumerate() {
+                    if own.contains(ann.id.as_str())
+                        || extra
+                            .iter()
+                            .any(|(_, _, id): &(usize, usize, String)| id == &ann.id)
+                    {
+                        continue;
+                    }
+                    let turn = match anchors[there].get(a) {
+                        Some(Some(Anchor::Span { block, .. })) => {
+                            pages[there].doc.blocks[*block].turn
+                        }
+                        Some(Some(Anchor::Turn(t))) => Some(*t),
+                        _ => None,
+                    };
+                    if let Some(t) = turn.filter(|t| *t < pages[here].doc.turns.len()) {
+                        extra.push((there, a, ann.id.clone()));
+                        let _ = t;
+                    }
+                }
+            }
+            for (there, a, _) in extra {
+                let t = match &anchors[there][a] {
+                    Some(Anchor::Span { block, .. }) => pages[there].doc.blocks[*block].turn,
+                    Some(Anchor::Turn(t)) => Some(*t),
+                    None => None,
+                };
+                let Some(t) = t else { continue };
+                let block = pages[here].doc.turns[t].first;
+                page_links[here].notes.push(Placed {
+                    annotation: a,
+                    from: Some(there),
+                    number: 0,
+                    block,
+                    turn: Some(t),
+                });
+            }
+            // Renumber all notes in page order.
+            let pl = &mut page_links[here];
+            let order: HashMap<String, usize> = HashMap::new();
+            let _ = order;
+            let mut notes = std::mem::take(&mut pl.notes);
+            notes.sort_by_key(|n| {
+                let start = pl
+                    .decorations
+                    .get(&n.block)
+                    .and_then(|d| {
+                        d.marks
+                            .iter()
+                            .find(|m| n.from.is_none() && m.number == n.number)
+                            .map(|m| m.start)
+                    })
+                    .unwrap_or(usize::MAX);
+                (n.block, start, n.from.is_some())
+            });
+            let mut renumber = HashMap::new();
+            for (i, n) in notes.iter_mut().enumerate() {
+                if n.from.is_none() {
+                    renumber.insert(n.number, i + 1);
+                }
+                n.number = i + 1;
+            }
+            for d in pl.decorations.values_mut() {
+                for m in &mut d.marks {
+                    if let Some(n) = renumber.get(&m.number) {
+                        m.number = *n;
+                    }
+                }
+            }
+            pl.notes = notes;
+        }
+    }
+}
+
+/// Links the first occurrence of each glossary term in each section of the page.
+fn find_terms(
+    p: &Page,
+    matcher: &Matcher,
+    glossary: &Glossary,
+    config: &Config,
+    pl: &mut PageLinks,
+) {
+    if glossary.terms.is_empty() {
+        return;
+    }
+    let glossary_url = config.url_path(&p.lang, "glossary/");
+    let mut section_key = 0usize;
+    let mut seen: HashSet<(usize, usize)> = HashSet::new();
+    for (b, block) in p.doc.blocks.iter().enumerate() {
+        match block.kind {
+            BlockKind::Heading => {
+                if p.doc.headings.iter().any(|h| h.block == b && h.level <= 2) {
+                    section_key += 1;
+                }
+                continue;
+            }
+            BlockKind::Code => continue,
+            _ => {}
+        }
+        let text = block_text(&block.events);
+        let blocked = unlinkable_ranges(&block.events);
+        let marks: Vec<(usize, usize)> = pl
+            .decorations
+            .get(&b)
+            .map(|d| d.marks.iter().map(|m| (m.start, m.end)).collect())
+            .unwrap_or_default();
+        for f in matcher.find(&text) {
+            if blocked.iter().any(|&(s, e)| f.start < e && f.end > s) {
+                continue;
+            }
+            // A term link may sit inside or around a mark, not across its edge.
+            if marks
+                .iter()
+                .any(|&(s, e)| (f.start < s && f.end > s) || (f.start < e && f.end > e))
+            {
+                continue;
+            }
+            if !seen.insert((section_key, f.term)) {
+                continue;
+            }
+            let term = &glossary.terms[f.term];
+            pl.decorations.entry(b).or_default().terms.push(TermSpan {
+                start: f.start,
+                end: f.end,
+                href: format!("{glossary_url}#term-{}", term.id),
+                id: format!("g-{}-{section_key}", term.id),
+                describedby: format!("def-{}", term.id),
+            });
+        }
+    }
+}
+
+/// Resolves every Markdown link of every page (bodies, and notes/summaries via `extra_links`),
+/// reports broken ones and records backlinks.
+fn resolve_links(
+    pages: &[Page],
+    linked: &Linked,
+    config: &Config,
+    assets: &HashSet<String>,
+    page_links: &mut [PageLinks],
+    diags: &Diagnostics,
+) {
+    let by_file: HashMap<(String, String), usize> = pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| ((p.key.clone(), p.lang.clone()), i))
+        .collect();
+    let urls: HashMap<&str, usize> = pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.url.as_str(), i))
+        .collect();
+    let ids: Vec<HashSet<String>> = pages.iter().map(page_ids).collect();
+    let mut back: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); pages.len()];
+    for (i, p) in pages.iter().enumerate() {
+        let mut dests: Vec<(String, usize, usize)> = p
+            .doc
+            .links
+            .iter()
+            .map(|l| (l.dest.clone(), l.line, l.col))
+            .collect();
+        dests.extend(note_links(p));
+        for (dest, line, col) in dests {
+            let loc = p
+                .map()
+                .line_location(line, col.saturating_sub(1), dest.len().max(1));
+            match resolve(
+                &dest, i, pages, linked, config, &by_file, &urls, &ids, assets,
+            ) {
+                Ok(Some((url, target))) => {
+                    if let Some(t) = target
+                        && t != i
+                    {
+                        back[t].insert(i);
+                    }
+                    page_links[i].resolved.insert(dest, url);
+                }
+                Ok(None) => {}
+                Err((msg, help, hard)) => {
+                    let d = if hard || config.broken_links == Level::Error {
+                        Diagnostic::error(msg)
+                    } else {
+                        Diagnostic::warning(msg)
+                    };
+                    diags.push(d.at(loc).help(help));
+                    page_links[i].resolved.insert(dest, "#".into());
+                }
+            }
+        }
+    }
+    for (i, b) in back.into_iter().enumerate() {
+        page_links[i].backlinks = b.into_iter().collect();
+    }
+}
+
+/// Links written in front-matter Markdown (summary, notice, annotation notes), located at their key.
+fn note_links(p: &Page) -> Vec<(String, usize, usize)> {
+    let mut out = Vec::new();
+    let mut scan = |md: &str, line: usize| {
+        for ev in pulldown_cmark::Parser::new_ext(md, crate::parse::options()) {
+            if let pulldown_cmark::Event::Start(
+                pulldown_cmark::Tag::Link { dest_url, .. }
+                | pulldown_cmark::Tag::Image { dest_url, .. },
+            ) = ev
+            {
+                out.push((dest_url.to_string(), line, 1));
+            }
+        }
+    };
+    if let Some(s) = &p.summary {
+        scan(s, p.key_location("summary").line);
+    }
+    if let Some(s) = &p.notice {
+        scan(s, p.key_location("notice").line);
+    }
+    if let Some(iv) = &p.interview {
+        for a in &iv.annotations {
+            scan(&a.note, a.line);
+        }
+    }
+    out
+}
+
+/// Every anchor a page defines in its content.
+pub fn page_ids(p: &Page) -> HashSet<String> {
+    let mut ids: HashSet<String> = p.doc.headings.iter().map(|h| h.id.clone()).collect();
+    ids.extend(p.doc.turns.iter().map(|t| t.anchor()));
+    if let Some(iv) = &p.interview {
+        ids.extend(iv.annotations.iter().map(|a| format!("a-{}", a.id)));
+        ids.extend(iv.annotations.iter().map(|a| format!("ref-a-{}", a.id)));
+    }
+    for b in &p.doc.blocks {
+        for e in &b.events {
+            if let pulldown_cmark::Event::FootnoteReference(l) = e {
+                ids.insert(format!("fn-{l}"));
+                ids.insert(format!("fnref-{l}"));
+            }
+        }
+    }
+    ids.extend(["top", "main", "content"].map(String::from));
+    ids
+}
+
+type Resolved = Result<Option<(String, Option<usize>)>, (String, String, bool)>;
+
+#[allow(clippy::too_many_arguments)]
+fn resolve(
+    dest: &str,
+    from: usize,
+    pages: &[Page],
+    linked: &Linked,
+    config: &Config,
+    by_file: &HashMap<(String, String), usize>,
+    urls: &HashMap<&str, usize>,
+    ids: &[HashSet<String>],
+    assets: &HashSet<String>,
+) -> Resolved {
+    let p = &pages[from];
+    let d = dest.trim();
+    let scheme_end = d.find(':').filter(|&i| {
+        d[..i]
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+            && i > 0
+    });
+    if let Some(i) = scheme_end {
+        let scheme: String = d[..i]
+            .chars()
+            .filter(|c| !c.is_whitespace() && !c.is_control())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if matches!(scheme.as_str(), "javascript" | "vbscript" | "data" | "file") {
+            return Err((
+                format!("link to a `{scheme}:` URL"),
+                "links may go to web pages (https://…), other pages of the site, or anchors; scripts and data URLs are refused".into(),
+                true,
+            ));
+        }
+        return Ok(None);
+    }
+    if d.starts_with("//") {
+        return Ok(None);
+    }
+    let (path, frag) = match d.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (d, None),
+    };
+    let check_frag = |target: usize| -> Result<(), (String, String, bool)> {
+        if let Some(f) = frag {
+            let f = percent_decode(f);
+            if !f.is_empty() && !ids[target].contains(&f) {
+                return Err((
+                    format!("link `{dest}`: {} has no anchor `#{f}`", pages[target].shown.display()),
+                    "check the heading id (headings get ids from their text, or `{#id}`), turn (`#t-N`) or annotation (`#a-ID`)".into(),
+                    false,
+                ));
+            }
+        }
+        Ok(())
+    };
+    if path.is_empty() {
+        check_frag(from)?;
+        return Ok(None);
+    }
+    if let Some(site_path) = path.strip_prefix('/') {
+        let url = format!("{}{}", config.base_path, site_path);
+        if let Some(&t) = urls
+            .get(url.as_str())
+            .or_else(|| urls.get(format!("{url}/").as_str()))
+        {
+            check_frag(t)?;
+            return Ok(Some((with_frag(&pages[t].url, frag), Some(t))));
+        }
+        if assets.contains(site_path) {
+            return Ok(Some((with_frag(&url, frag), None)));
+        }
+        return Err((
+            format!("link `{dest}` leads to no page or file of the site"),
+            "site-absolute links (`/…`) are relative to the site root; link to the Markdown file instead (`other.md`), which gloss checks and rewrites".into(),
+            false,
+        ));
+    }
+    // Relative: to a content file, resolved from the page's own folder.
+    let mut parts: Vec<&str> = if p.dir.is_empty() {
+        Vec::new()
+    } else {
+        p.dir.split('/').collect()
+    };
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    return Err((
+                        format!("link `{dest}` leads outside the content folder"),
+                        "relative links are resolved from the page's folder in content/".into(),
+                        false,
+                    ));
+                }
+            }
+            s => parts.push(s),
+        }
+    }
+    let rel = percent_decode(&parts.join("/"));
+    if let Some(base) = rel.strip_suffix(".md") {
+        let (stem_path, lang) = match base.rsplit_once('.') {
+            Some((s, l)) if config.language(l).is_some() => (s.to_string(), l.to_string()),
+            _ => (base.to_string(), config.default_language.clone()),
+        };
+        let key = stem_path
+            .strip_suffix("/_index")
+            .map(|s| format!("{s}/_index"))
+            .unwrap_or(stem_path.clone());
+        let key = if key == "_index" {
+            "_index".to_string()
+        } else {
+            key
+        };
+        let Some(&file_page) = by_file.get(&(key.clone(), lang.clone())) else {
+            return Err((
+                format!("link `{dest}`: there is no page content/{rel}"),
+                "check the file name; links to pages are written relative to this file's folder"
+                    .into(),
+                false,
+            ));
+        };
+        // The same language as the linking page, when that translation exists.
+        let target = linked
+            .translation(pages, file_page, &p.lang)
+            .unwrap_or(file_page);
+        check_frag(target)?;
+        return Ok(Some((with_frag(&pages[target].url, frag), Some(target))));
+    }
+    if assets.contains(&rel) {
+        let url = format!("{}{}", config.base_path, rel);
+        return Ok(Some((with_frag(&url, frag), None)));
+    }
+    Err((
+        format!("link `{dest}`: there is no file content/{rel}"),
+        "link to Markdown files (`other.md`, `../topics/apps.md#intro`) or to files next to the page".into(),
+        false,
+    ))
+}
+
+fn with_frag(url: &str, frag: Option<&str>) -> String {
+    match frag {
+        Some(f) if !f.is_empty() => format!("{url}#{f}"),
+        _ => url.to_string(),
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    url::form_urlencoded::parse(format!("x={}", s.replace('+', "%2B")).as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_else(|| s.to_string())
+}
+
+fn gather_passages(pages: &[Page], linked: &mut Linked) {
+    let mut passages: BTreeMap<String, Vec<Passage>> = BTreeMap::new();
+    for (i, p) in pages.iter().enumerate() {
+        for t in &p.topics {
+            if p.kind != PageKind::Topic {
+                passages.entry(t.clone()).or_default().push(Passage {
+                    page: i,
+                    kind: PassageKind::Page,
+                });
+            }
+        }
+        for (s, sec) in p.doc.sections.iter().enumerate() {
+            for t in &sec.topics {
+                passages.entry(t.clone()).or_default().push(Passage {
+                    page: i,
+                    kind: PassageKind::Section(s),
+                });
+            }
+        }
+        if let Some(iv) = &p.interview {
+            for (n, ts) in &iv.turn_topics {
+                for t in ts {
+                    if (*n as usize) <= p.doc.turns.len() && *n > 0 {
+                        passages.entry(t.clone()).or_default().push(Passage {
+                            page: i,
+                            kind: PassageKind::Turn(*n as usize - 1),
+                        });
+                    }
+                }
+            }
+            for (a, ann) in iv.annotations.iter().enumerate() {
+                if linked.pages[i].anchors.get(a).is_some_and(Option::is_some) {
+                    for t in &ann.topics {
+                        passages.entry(t.clone()).or_default().push(Passage {
+                            page: i,
+                            kind: PassageKind::Annotation(a),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    linked.passages = passages;
+}
+
+/// Interviews sharing topics, most shared first.
+fn related(pages: &[Page], linked: &mut Linked) {
+    let topic_sets: Vec<BTreeSet<&str>> = pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let mut s: BTreeSet<&str> = p.topics.iter().map(String::as_str).collect();
+            s.extend(
+                p.doc
+                    .sections
+                    .iter()
+                    .flat_map(|x| x.topics.iter().map(String::as_str)),
+            );
+            s.extend(
+                linked.pages[i]
+                    .turn_topics
+                    .iter()
+                    .flatten()
+                    .map(String::as_str),
+            );
+            s
+        })
+        .collect();
+    // Index topic → interviews, so the cost grows with shared topics, not with pages squared.
+    let mut by_topic: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+    for (i, p) in pages.iter().enumerate() {
+        if p.kind == PageKind::Interview {
+            for t in &topic_sets[i] {
+                by_topic.entry((t, p.lang.as_str())).or_default().push(i);
+            }
+        }
+    }
+    let mut lists = vec![Vec::new(); pages.len()];
+    for (i, p) in pages.iter().enumerate() {
+        if p.kind != PageKind::Interview {
+            continue;
+        }
+        let mut score: HashMap<usize, usize> = HashMap::new();
+        for t in &topic_sets[i] {
+            let others = &by_topic[&(*t, p.lang.as_str())];
+            // Very common topics say little about relatedness; cap the work they cause.
+            for &j in others.iter().take(200) {
+                if j != i {
+                    *score.entry(j).or_default() += 1;
+                }
+            }
+        }
+        let mut ranked: Vec<(usize, usize)> = score.into_iter().collect();
+        ranked.sort_by(|a, b| {
+            b.1.cmp(&a.1)
+                .then(pages[b.0].date.cmp(&pages[a.0].date))
+                .then(a.0.cmp(&b.0))
+        });
+        lists[i] = ranked.into_iter().take(5).map(|(j, _)| j).collect();
+    }
+    for (pl, list) in linked.pages.iter_mut().zip(lists) {
+        pl.related = list;
+    }
+}

@@ -1,0 +1,124 @@
+//! The `gloss` command line: build, check (and later serve); prints diagnostics and sets the exit code.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use gloss::config::Overrides;
+use gloss::error::{Diagnostic, render_all, render_one};
+use gloss::{Options, Summary};
+
+#[derive(Parser)]
+#[command(
+    name = "gloss",
+    version,
+    about = "A static site generator for annotated, bilingual interviews"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into the output directory (default: book/)
+    Build {
+        /// The site's folder (holding book.toml)
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Output directory (default: `[build] build-dir` from book.toml, else book/)
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// The site's public URL, e.g. https://USER.github.io/REPO/ (overrides book.toml)
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Include pages marked `draft: true`
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Check everything `build` checks, writing nothing
+    Check {
+        /// The site's folder (holding book.toml)
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Include pages marked `draft: true`
+        #[arg(long)]
+        drafts: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build {
+            root,
+            out,
+            base_url,
+            drafts,
+        } => {
+            let opts = Options {
+                root,
+                overrides: Overrides {
+                    out,
+                    base_url,
+                    drafts,
+                },
+                write: true,
+            };
+            run(&opts, "built")
+        }
+        Command::Check { root, drafts } => {
+            let opts = Options {
+                root,
+                overrides: Overrides {
+                    drafts,
+                    ..Overrides::default()
+                },
+                write: false,
+            };
+            run(&opts, "checked")
+        }
+    }
+}
+
+fn run(opts: &Options, verb: &str) -> ExitCode {
+    match gloss::build(opts) {
+        Ok(summary) => {
+            print_warnings(&summary.warnings);
+            println!("{}", summary_line(&summary, verb, opts.write));
+            ExitCode::SUCCESS
+        }
+        Err(failure) => {
+            eprint!("{}", render_all(&failure.diagnostics));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn print_warnings(warnings: &[Diagnostic]) {
+    for (i, w) in warnings.iter().enumerate() {
+        eprintln!("{}", render_one(w, i + 1));
+    }
+}
+
+fn summary_line(s: &Summary, verb: &str, wrote: bool) -> String {
+    let pages: Vec<String> = s.pages.iter().map(|(l, n)| format!("{n} {l}")).collect();
+    let warnings = match s.warnings.len() {
+        0 => String::new(),
+        1 => ", 1 warning".into(),
+        n => format!(", {n} warnings"),
+    };
+    let dest = if wrote {
+        format!(" into {}", s.out_dir.display())
+    } else {
+        String::new()
+    };
+    format!(
+        "gloss: {verb} {} pages ({}), {} files{dest} in {} ms{warnings}",
+        s.pages.iter().map(|(_, n)| n).sum::<usize>(),
+        pages.join(", "),
+        s.files,
+        s.elapsed.as_millis()
+    )
+}

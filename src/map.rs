@@ -1,0 +1,133 @@
+//! An interview → its topic map: an inline SVG strip with one segment per turn (width by length,
+//! stripes by topic), each a link to its turn, and ticks where sections begin.
+
+use std::fmt::Write;
+
+use crate::markdown::block_text;
+use crate::present::Ctx;
+use crate::text::escape_html;
+use crate::view::MapLegend;
+
+const HEIGHT: f64 = 36.0;
+const WIDTH: f64 = 1000.0;
+
+pub fn svg(ctx: &Ctx, page: usize) -> (String, Vec<MapLegend>) {
+    let p = &ctx.pages[page];
+    let pl = &ctx.linked.pages[page];
+    let turns = &p.doc.turns;
+    if turns.is_empty() {
+        return (String::new(), Vec::new());
+    }
+    // Topics in a stable order; each gets a class the stylesheet colours (t0…t7, cycling).
+    let all: Vec<String> = ctx.linked.topics.keys().cloned().collect();
+    let class_of = |slug: &str| {
+        format!(
+            "map-t{}",
+            all.iter().position(|s| s == slug).unwrap_or(0) % 8
+        )
+    };
+    let lengths: Vec<usize> = turns
+        .iter()
+        .map(|t| {
+            (t.first..=t.last)
+                .map(|b| block_text(&p.doc.blocks[b].events).chars().count())
+                .sum::<usize>()
+                .max(1)
+        })
+        .collect();
+    let total: usize = lengths.iter().sum();
+    // Every turn stays visible: at least 0.6 units wide, the rest shared by length.
+    let min_w = 0.6;
+    let spare = (WIDTH - min_w * turns.len() as f64).max(0.0);
+    let ui = |k: &str| {
+        ctx.config
+            .language(&p.lang)
+            .and_then(|l| l.ui.get(k).cloned())
+            .unwrap_or_default()
+    };
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "<svg class=\"topic-map\" viewBox=\"0 0 {WIDTH} {}\" preserveAspectRatio=\"none\" role=\"group\" aria-label=\"{}\">",
+        HEIGHT + 6.0,
+        escape_html(&ui("map"))
+    );
+    let mut x = 0.0;
+    let mut last_section = None;
+    let mut used: Vec<String> = Vec::new();
+    for (i, t) in turns.iter().enumerate() {
+        let w = min_w + spare * lengths[i] as f64 / total as f64;
+        if t.section != last_section && i > 0 {
+            let _ = write!(
+                out,
+                "<rect class=\"map-section\" x=\"{:.2}\" y=\"0\" width=\"1.2\" height=\"{}\"/>",
+                x - 0.6,
+                HEIGHT + 6.0
+            );
+        }
+        last_section = t.section;
+        let topics = pl.turn_topics.get(i).cloned().unwrap_or_default();
+        let speaker = p
+            .interview
+            .as_ref()
+            .and_then(|iv| iv.speakers.iter().find(|s| s.id == t.speaker))
+            .and_then(|s| s.names.get(&p.lang, &ctx.config.default_language))
+            .unwrap_or(&t.speaker);
+        let topic_titles: Vec<String> = ctx
+            .topic_refs(&p.lang, &topics)
+            .into_iter()
+            .map(|r| r.title)
+            .collect();
+        let label = if topic_titles.is_empty() {
+            format!("{} {}, {speaker}", ui("turn"), t.n)
+        } else {
+            format!(
+                "{} {}, {speaker}: {}",
+                ui("turn"),
+                t.n,
+                topic_titles.join(", ")
+            )
+        };
+        let _ = write!(
+            out,
+            "<a href=\"#{}\" aria-label=\"{}\"><title>{}</title>",
+            t.anchor(),
+            escape_html(&label),
+            escape_html(&label)
+        );
+        if topics.is_empty() {
+            let _ = write!(
+                out,
+                "<rect class=\"map-none\" x=\"{x:.2}\" y=\"3\" width=\"{w:.2}\" height=\"{HEIGHT}\"/>"
+            );
+        } else {
+            let h = HEIGHT / topics.len() as f64;
+            for (k, slug) in topics.iter().enumerate() {
+                if !used.contains(slug) {
+                    used.push(slug.clone());
+                }
+                let _ = write!(
+                    out,
+                    "<rect class=\"{}\" x=\"{x:.2}\" y=\"{:.2}\" width=\"{w:.2}\" height=\"{h:.2}\"/>",
+                    class_of(slug),
+                    3.0 + h * k as f64
+                );
+            }
+        }
+        out.push_str("</a>");
+        x += w;
+    }
+    out.push_str("</svg>");
+    used.sort_by_key(|s| all.iter().position(|a| a == s));
+    let legend = ctx
+        .topic_refs(&p.lang, &used)
+        .into_iter()
+        .map(|r| MapLegend {
+            class: class_of(&r.slug),
+            slug: r.slug,
+            title: r.title,
+            url: r.url,
+        })
+        .collect();
+    (out, legend)
+}

@@ -1,0 +1,444 @@
+//! Parsed blocks → HTML: links rewritten to output URLs, code highlighted, footnotes numbered
+//! across the page, and inline decorations (annotation marks, glossary links) woven into the text.
+//!
+//! Decorations are given as ranges of a block's *plain text*: the concatenation of its Text and
+//! Code events, soft and hard breaks counted as one space, image alt text and code blocks left out.
+//! [`block_text`] computes exactly that text, so the stages that find quotes and terms and this one
+//! that draws them agree on every offset.
+
+use std::collections::HashMap;
+
+use pulldown_cmark::{CowStr, Event, Tag, TagEnd, html};
+
+use crate::highlight;
+use crate::parse::Block;
+use crate::text::{escape_html, push_escaped};
+
+/// A highlighted annotation passage.
+#[derive(Debug, Clone)]
+pub struct MarkSpan {
+    pub start: usize,
+    pub end: usize,
+    /// The note's anchor (`a-chips`).
+    pub anchor: String,
+    /// The side note's number on the page.
+    pub number: usize,
+}
+
+/// A glossary term linked where it occurs.
+#[derive(Debug, Clone)]
+pub struct TermSpan {
+    pub start: usize,
+    pub end: usize,
+    pub href: String,
+    /// This occurrence's own anchor, so the glossary can link back to it.
+    pub id: String,
+    /// The id of the hidden element holding the definition (`aria-describedby`).
+    pub describedby: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Decorations {
+    pub marks: Vec<MarkSpan>,
+    pub terms: Vec<TermSpan>,
+}
+
+/// The plain text of a block, as described in the module docs.
+pub fn block_text(events: &[Event]) -> String {
+    let mut s = String::new();
+    let mut skip = 0usize;
+    for e in events {
+        match e {
+            Event::Start(Tag::Image { .. } | Tag::CodeBlock(_)) => skip += 1,
+            Event::End(TagEnd::Image | TagEnd::CodeBlock) => skip = skip.saturating_sub(1),
+            Event::Text(t) | Event::Code(t) if skip == 0 => s.push_str(t),
+            Event::SoftBreak | Event::HardBreak if skip == 0 => s.push(' '),
+            _ => {}
+        }
+    }
+    s
+}
+
+/// Whether the block's text at `range` lies inside a link or heading, where terms are not linked.
+pub fn unlinkable_ranges(events: &[Event]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut pos = 0usize;
+    let mut skip = 0usize;
+    let mut no_link = 0usize;
+    let mut start = 0usize;
+    for e in events {
+        match e {
+            Event::Start(Tag::Image { .. } | Tag::CodeBlock(_)) => skip += 1,
+            Event::End(TagEnd::Image | TagEnd::CodeBlock) => skip = skip.saturating_sub(1),
+            Event::Start(Tag::Link { .. } | Tag::Heading { .. }) => {
+                if no_link == 0 {
+                    start = pos;
+                }
+                no_link += 1;
+            }
+            Event::End(TagEnd::Link | TagEnd::Heading(_)) => {
+                no_link = no_link.saturating_sub(1);
+                if no_link == 0 {
+                    out.push((start, pos));
+                }
+            }
+            Event::Code(t) if skip == 0 => {
+                out.push((pos, pos + t.len()));
+                pos += t.len();
+            }
+            Event::Text(t) if skip == 0 => pos += t.len(),
+            Event::SoftBreak | Event::HardBreak if skip == 0 => pos += 1,
+            _ => {}
+        }
+    }
+    out
+}
+
+pub struct Renderer<'a> {
+    /// Returns the URL a Markdown link destination should point to, or `None` to keep it.
+    pub resolve: &'a dyn Fn(&str) -> Option<String>,
+    pub footnotes: &'a HashMap<String, usize>,
+    /// Called with (line, language) for a code block in a language syntect does not know.
+    pub unknown_language: &'a dyn Fn(usize, &str),
+}
+
+impl Renderer<'_> {
+    /// Renders blocks, each with its decorations, into one HTML string. `after` is appended after
+    /// a block's HTML (side notes belong right after the paragraph they annotate).
+    pub fn render(&self, blocks: &[(&Block, Option<&Decorations>, String)]) -> String {
+        let mut out = String::new();
+        for (block, decos, after) in blocks {
+            let events = self.transform(block, *decos);
+            html::push_html(&mut out, events.into_iter());
+            out.push_str(after);
+        }
+        out
+    }
+
+    fn transform(&self, block: &Block, decos: Option<&Decorations>) -> Vec<Event<'static>> {
+        let empty = Decorations::default();
+        let decos = decos.unwrap_or(&empty);
+        let mut out: Vec<Event<'static>> = Vec::with_capacity(block.events.len());
+        let mut pos = 0usize;
+        let mut skip = 0usize;
+        let mut in_link = 0usize;
+        let mut deferred_refs = String::new();
+        let mut code: Option<(String, String)> = None;
+        for e in &block.events {
+            if let Some((lang, buf)) = &mut code {
+                match e {
+                    Event::Text(t) => buf.push_str(t),
+                    Event::End(TagEnd::CodeBlock) => {
+                        let h = highlight::highlight(buf, lang);
+                        if !h.known {
+                            (self.unknown_language)(block.line, lang);
+                        }
+                        let token = lang.split_whitespace().next().unwrap_or("");
+                        let class = if token.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" class=\"language-{}\"", escape_html(token))
+                        };
+                        out.push(Event::Html(CowStr::from(format!(
+                            "<pre class=\"code\"><code{class}>{}</code></pre>\n",
+                            h.html
+                        ))));
+                        code = None;
+                    }
+                    _ => {}
+                }
+                continue;
+            }
+            match e {
+                Event::Start(Tag::CodeBlock(kind)) => {
+                    let lang = match kind {
+                        pulldown_cmark::CodeBlockKind::Fenced(l) => l.to_string(),
+                        pulldown_cmark::CodeBlockKind::Indented => String::new(),
+                    };
+                    code = Some((lang, String::new()));
+                }
+                Event::Start(Tag::Image { .. }) => {
+                    skip += 1;
+                    out.push(self.rewrite(e));
+                }
+                Event::End(TagEnd::Image) => {
+                    skip = skip.saturating_sub(1);
+                    out.push(e.clone());
+                }
+                Event::Start(Tag::Link { .. }) => {
+                    in_link += 1;
+                    out.push(self.rewrite(e));
+                }
+                Event::End(TagEnd::Link) => {
+                    in_link = in_link.saturating_sub(1);
+                    out.push(e.clone());
+                    if in_link == 0 && !deferred_refs.is_empty() {
+                        out.push(Event::InlineHtml(CowStr::from(std::mem::take(
+                            &mut deferred_refs,
+                        ))));
+                    }
+                }
+                Event::Start(Tag::Heading {
+                    level, id, classes, ..
+                }) => {
+                    // Heading attributes other than id and classes (`topics=…`) are data for gloss,
+                    // not HTML attributes.
+                    out.push(Event::Start(Tag::Heading {
+                        level: *level,
+                        id: id.clone(),
+                        classes: classes.clone(),
+                        attrs: Vec::new(),
+                    }));
+                }
+                Event::FootnoteReference(label) => {
+                    let n = self.footnotes.get(label.as_ref()).copied().unwrap_or(0);
+                    let l = escape_html(label);
+                    out.push(Event::InlineHtml(CowStr::from(format!(
+                        "<sup class=\"footnote-ref\"><a href=\"#fn-{l}\" id=\"fnref-{l}\">{n}</a></sup>"
+                    ))));
+                }
+                Event::Start(Tag::FootnoteDefinition(label)) => {
+                    let n = self.footnotes.get(label.as_ref()).copied().unwrap_or(0);
+                    let l = escape_html(label);
+                    out.push(Event::Html(CowStr::from(format!(
+                        "<div class=\"footnote\" id=\"fn-{l}\"><span class=\"footnote-num\"><a href=\"#fnref-{l}\">{n}</a></span>"
+                    ))));
+                }
+                Event::End(TagEnd::FootnoteDefinition) => {
+                    out.push(Event::Html(CowStr::from("</div>\n")))
+                }
+                Event::Text(t) if skip == 0 => {
+                    let html = self.decorate(t, pos, decos, in_link > 0, &mut deferred_refs);
+                    pos += t.len();
+                    out.push(Event::InlineHtml(CowStr::from(html)));
+                }
+                Event::Code(t) if skip == 0 => {
+                    let html = self.decorate(t, pos, decos, true, &mut deferred_refs);
+                    pos += t.len();
+                    out.push(Event::InlineHtml(CowStr::from(format!(
+                        "<code>{html}</code>"
+                    ))));
+                }
+                Event::SoftBreak | Event::HardBreak if skip == 0 => {
+                    pos += 1;
+                    out.push(e.clone());
+                }
+                other => out.push(other.clone()),
+            }
+        }
+        if !deferred_refs.is_empty() {
+            out.push(Event::InlineHtml(CowStr::from(deferred_refs)));
+        }
+        out
+    }
+
+    fn rewrite(&self, e: &Event<'static>) -> Event<'static> {
+        match e {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => Event::Start(Tag::Link {
+                link_type: *link_type,
+                dest_url: (self.resolve)(dest_url)
+                    .map(CowStr::from)
+                    .unwrap_or_else(|| dest_url.clone()),
+                title: title.clone(),
+                id: id.clone(),
+            }),
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => Event::Start(Tag::Image {
+                link_type: *link_type,
+                dest_url: (self.resolve)(dest_url)
+                    .map(CowStr::from)
+                    .unwrap_or_else(|| dest_url.clone()),
+                title: title.clone(),
+                id: id.clone(),
+            }),
+            other => other.clone(),
+        }
+    }
+
+    /// The HTML for text at block offset `start`, split where marks and terms begin and end.
+    fn decorate(
+        &self,
+        text: &str,
+        start: usize,
+        decos: &Decorations,
+        no_terms: bool,
+        deferred: &mut String,
+    ) -> String {
+        let end = start + text.len();
+        let mut cuts = vec![start, end];
+        for m in &decos.marks {
+            cuts.extend(
+                [m.start, m.end]
+                    .into_iter()
+                    .filter(|&c| c > start && c < end),
+            );
+        }
+        if !no_terms {
+            for t in &decos.terms {
+                cuts.extend(
+                    [t.start, t.end]
+                        .into_iter()
+                        .filter(|&c| c > start && c < end),
+                );
+            }
+        }
+        cuts.sort_unstable();
+        cuts.dedup();
+        let mut html = String::with_capacity(text.len() + 16);
+        for w in cuts.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            let piece = &text[a - start..b - start];
+            let marks: Vec<&MarkSpan> = decos
+                .marks
+                .iter()
+                .filter(|m| m.start <= a && m.end >= b)
+                .collect();
+            let term = if no_terms {
+                None
+            } else {
+                decos.terms.iter().find(|t| t.start <= a && t.end >= b)
+            };
+            for m in &marks {
+                html.push_str(&format!("<mark class=\"anno\" data-note=\"{}\">", m.anchor));
+            }
+            if let Some(t) = term {
+                if t.start == a {
+                    html.push_str(&format!(
+                        "<a class=\"term\" href=\"{}\" id=\"{}\" aria-describedby=\"{}\">",
+                        escape_html(&t.href),
+                        escape_html(&t.id),
+                        escape_html(&t.describedby)
+                    ));
+                } else {
+                    html.push_str(&format!(
+                        "<a class=\"term\" href=\"{}\" aria-describedby=\"{}\">",
+                        escape_html(&t.href),
+                        escape_html(&t.describedby)
+                    ));
+                }
+            }
+            push_escaped(&mut html, piece);
+            if term.is_some() {
+                html.push_str("</a>");
+            }
+            for _ in &marks {
+                html.push_str("</mark>");
+            }
+            for m in decos.marks.iter().filter(|m| m.end == b) {
+                let r = format!(
+                    "<a class=\"ref\" href=\"#{0}\" id=\"ref-{0}\" aria-describedby=\"{0}\">{1}</a>",
+                    m.anchor, m.number
+                );
+                if no_terms && term.is_none() && deferred.is_empty() && !self.in_code(piece) {
+                    // Inside a link (or code): a link cannot hold another link; draw it after.
+                    deferred.push_str(&r);
+                } else {
+                    html.push_str(&r);
+                }
+            }
+        }
+        html
+    }
+
+    fn in_code(&self, _piece: &str) -> bool {
+        false
+    }
+}
+
+/// Footnote numbers in order of first reference across the given blocks.
+pub fn number_footnotes<'a>(blocks: impl Iterator<Item = &'a Block>) -> HashMap<String, usize> {
+    let mut map = HashMap::new();
+    for b in blocks {
+        for e in &b.events {
+            if let Event::FootnoteReference(l) = e {
+                let n = map.len() + 1;
+                map.entry(l.to_string()).or_insert(n);
+            }
+        }
+    }
+    map
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::{Diagnostics, SourceMap};
+    use crate::parse::{Labels, parse};
+    use std::path::Path;
+
+    fn blocks(md: &str) -> Vec<Block> {
+        let map = SourceMap::new(Path::new("a.md"), md);
+        parse(md, 0, &map, &Labels::default(), &Diagnostics::new()).blocks
+    }
+
+    fn render(b: &Block, d: Option<&Decorations>) -> String {
+        let fns = HashMap::new();
+        let r = Renderer {
+            resolve: &|u: &str| u.strip_suffix(".md").map(|s| format!("/base/{s}/")),
+            footnotes: &fns,
+            unknown_language: &|_, _| {},
+        };
+        r.render(&[(b, d, String::new())])
+    }
+
+    #[test]
+    fn block_text_joins_text_and_code() {
+        let b = &blocks("a *b* `c` ![alt](x.png)\nd\n")[0];
+        assert_eq!(block_text(&b.events), "a b c  d");
+    }
+
+    #[test]
+    fn marks_and_terms_are_woven_in() {
+        let b = &blocks("the anchor tenant of *it*\n")[0];
+        let d = Decorations {
+            marks: vec![MarkSpan {
+                start: 4,
+                end: 17,
+                anchor: "a-x".into(),
+                number: 1,
+            }],
+            terms: vec![TermSpan {
+                start: 4,
+                end: 10,
+                href: "/g/#anchor".into(),
+                id: "g-1".into(),
+                describedby: "def-x".into(),
+            }],
+        };
+        let html = render(b, Some(&d));
+        assert!(html.contains("<mark class=\"anno\" data-note=\"a-x\"><a class=\"term\" href=\"/g/#anchor\" id=\"g-1\" aria-describedby=\"def-x\">anchor</a></mark>"), "{html}");
+        assert!(
+            html.contains("tenant</mark><a class=\"ref\" href=\"#a-x\""),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn links_are_rewritten() {
+        let html = render(&blocks("[x](other.md)\n")[0], None);
+        assert!(html.contains("href=\"/base/other/\""), "{html}");
+    }
+
+    #[test]
+    fn heading_data_attributes_are_not_html() {
+        let html = render(&blocks("## T {#t topics=a}\n")[0], None);
+        assert_eq!(html.trim(), "<h2 id=\"t\">T</h2>");
+    }
+
+    #[test]
+    fn code_is_highlighted_or_escaped() {
+        let html = render(&blocks("```rust\nlet x = 1;\n```\n")[0], None);
+        assert!(html.contains("hl-"), "{html}");
+        let html = render(&blocks("```nosuchlang\n<x>\n```\n")[0], None);
+        assert!(html.contains("&lt;x&gt;"), "{html}");
+    }
+}

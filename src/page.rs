@@ -1,0 +1,512 @@
+//! Sources → [`Page`]s: each file read, split and its front matter parsed (in parallel), then
+//! checked: required keys, dates, URLs, duplicate outputs, and translations inheriting what they
+//! do not restate from the default-language page.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::error::{Diagnostic, Diagnostics, SourceMap};
+use crate::frontmatter::{self, LangText, RawAnnotation, RawFrontMatter, RawSource};
+use crate::load::{Source, SourceKind};
+use crate::parse::Doc;
+use crate::text::path_segment;
+use crate::{fs, text};
+
+/// Content files larger than this are refused: nothing a person writes is this big, and reading
+/// it whole would only cost memory.
+pub const MAX_FILE: u64 = 16 * 1024 * 1024;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PageKind {
+    Home,
+    Section,
+    Page,
+    Interview,
+    Topic,
+}
+
+#[derive(Debug, Clone)]
+pub struct Speaker {
+    pub id: String,
+    pub names: LangText,
+    pub role: String,
+    pub link: Option<String>,
+    /// Site-wide identity of the speaker (their page's URL segment).
+    pub slug: String,
+}
+
+#[derive(Debug, Clone)]
+pub enum Target {
+    Quote {
+        exact: String,
+        prefix: Option<String>,
+        suffix: Option<String>,
+    },
+    Turn(usize),
+}
+
+#[derive(Debug, Clone)]
+pub struct Annotation {
+    pub id: String,
+    pub target: Target,
+    pub note: String,
+    pub topics: Vec<String>,
+    pub terms: Vec<String>,
+    /// Line of the annotation's item in the front matter, and of its `quote:` when written.
+    pub line: usize,
+    pub quote_line: (usize, usize),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Interview {
+    pub source: Option<RawSource>,
+    pub speakers: Vec<Speaker>,
+    pub turn_topics: BTreeMap<u32, Vec<String>>,
+    pub annotations: Vec<Annotation>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// The same for every translation of a page: `interviews/altman-2025`, `interviews/_index`.
+    pub key: String,
+    pub lang: String,
+    pub kind: PageKind,
+    pub shown: PathBuf,
+    pub dir: String,
+    /// The whole file, line endings normalised; the body starts at `body_offset`.
+    pub text: String,
+    pub body_offset: usize,
+    pub title: String,
+    pub date: Option<jiff::civil::Date>,
+    pub summary: Option<String>,
+    pub notice: Option<String>,
+    pub weight: i64,
+    pub template: Option<String>,
+    pub topics: Vec<String>,
+    pub extra: serde_json::Value,
+    /// Site-absolute URL path, base path included (`/repo/en/interviews/a/`).
+    pub url: String,
+    /// Output file relative to the output directory (`en/interviews/a/index.html`).
+    pub out_path: String,
+    pub interview: Option<Interview>,
+    pub doc: Doc,
+}
+
+impl Page {
+    pub fn map(&self) -> SourceMap<'_> {
+        SourceMap::new(&self.shown, &self.text)
+    }
+
+    pub fn front(&self) -> &str {
+        &self.text[..self.body_offset]
+    }
+
+    pub fn body(&self) -> &str {
+        &self.text[self.body_offset..]
+    }
+
+    /// Location of a top-level front-matter key, or of line 1.
+    pub fn key_location(&self, key: &str) -> crate::error::Location {
+        let map = self.map();
+        match frontmatter::find_key(self.front(), key) {
+            Some(off) => map.locate(off, key.len()),
+            None => map.line_location(1, 0, 3),
+        }
+    }
+}
+
+/// A file read and split, its front matter parsed but not yet checked.
+pub struct Front {
+    pub source: Source,
+    pub text: String,
+    pub body_offset: usize,
+    pub raw: RawFrontMatter,
+}
+
+/// Reads every page source and parses its front matter, in parallel; a file that fails is reported
+/// and left out, the others go on.
+pub fn read_all(sources: &[Source], diags: &Diagnostics) -> Vec<Front> {
+    sources
+        .par_iter()
+        .filter(|s| matches!(s.kind, SourceKind::Page | SourceKind::Section))
+        .filter_map(|s| match read_one(s) {
+            Ok(f) => Some(f),
+            Err(d) => {
+                diags.push(d);
+                None
+            }
+        })
+        .collect()
+}
+
+pub fn read_one(source: &Source) -> Result<Front, Diagnostic> {
+    let size = std::fs::metadata(&source.path)
+        .map_err(|e| fs::io_error(&source.shown, "read", &e))?
+        .len();
+    if size > MAX_FILE {
+        return Err(Diagnostic::error(format!(
+            "{} is {:.1} MB; gloss reads content files up to {} MB",
+            source.shown.display(),
+            size as f64 / 1_048_576.0,
+            MAX_FILE / 1_048_576
+        ))
+        .in_file(&source.shown)
+        .help("split the page into several files"));
+    }
+    let text = text::normalize_newlines(fs::read_text(&source.path, &source.shown)?);
+    let map = SourceMap::new(&source.shown, &text);
+    let split = frontmatter::split(&text, &map)?;
+    let raw = frontmatter::parse(&split, &map)?;
+    let body_offset = split.body_offset;
+    Ok(Front {
+        source: source.clone(),
+        text,
+        body_offset,
+        raw,
+    })
+}
+
+/// Checks front matter and builds pages (bodies not yet parsed). Translations inherit `date`,
+/// `source`, `speakers`, `topics` and `turns` from the default-language page.
+pub fn check(mut fronts: Vec<Front>, config: &Config, diags: &Diagnostics) -> Vec<Page> {
+    fronts.sort_by(|a, b| {
+        (&a.source.dir, &a.source.stem, &a.source.lang).cmp(&(
+            &b.source.dir,
+            &b.source.stem,
+            &b.source.lang,
+        ))
+    });
+    let default = &config.default_language;
+    let originals: HashMap<(String, String), RawFrontMatter> = fronts
+        .iter()
+        .filter(|f| &f.source.lang == default)
+        .map(|f| ((f.source.dir.clone(), f.source.stem.clone()), f.raw.clone()))
+        .collect();
+    let mut pages = Vec::new();
+    let mut outputs: HashMap<String, PathBuf> = HashMap::new();
+    for front in fronts {
+        let Front {
+            source,
+            text,
+            body_offset,
+            mut raw,
+        } = front;
+        if &source.lang != default
+            && let Some(orig) = originals.get(&(source.dir.clone(), source.stem.clone()))
+        {
+            inherit(&mut raw, orig);
+        }
+        if raw.draft == Some(true) && !config.drafts {
+            continue;
+        }
+        let map = SourceMap::new(&source.shown, &text);
+        let front_text = &text[..body_offset];
+        let key_loc = |key: &str| match frontmatter::find_key(front_text, key) {
+            Some(off) => map.locate(off, key.len()),
+            None => map.line_location(1, 0, 3),
+        };
+        let Some(title) = raw.title.clone().filter(|t| !t.trim().is_empty()) else {
+            diags.push(
+                Diagnostic::error("this page has no title")
+                    .at(map.line_location(1, 0, 3))
+                    .help("add `title: \"…\"` to the front matter"),
+            );
+            continue;
+        };
+        let date = match raw.date.as_deref() {
+            None => None,
+            Some(d) => match parse_date(d) {
+                Some(date) => Some(date),
+                None => {
+                    diags.push(
+                        Diagnostic::error(format!("`{d}` is not a date"))
+                            .at(key_loc("date"))
+                            .help("write dates as YYYY-MM-DD, e.g. `date: 2025-10-08`"),
+                    );
+                    None
+                }
+            },
+        };
+        let kind = if source.kind == SourceKind::Section {
+            if source.dir.is_empty() {
+                PageKind::Home
+            } else {
+                PageKind::Section
+            }
+        } else if raw.speakers.is_some() {
+            PageKind::Interview
+        } else if source.dir == "topics" {
+            PageKind::Topic
+        } else {
+            PageKind::Page
+        };
+        let (key, path) = url_path(&source, raw.slug.as_deref());
+        let url = config.url_path(&source.lang, &path);
+        let prefix = config
+            .language(&source.lang)
+            .map(|l| l.prefix.clone())
+            .unwrap_or_default();
+        let out_path = [prefix.as_str(), path.as_str(), "index.html"]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .map(|s| s.trim_matches('/'))
+            .collect::<Vec<_>>()
+            .join("/");
+        if let Some(other) = outputs.insert(out_path.clone(), source.shown.clone()) {
+            diags.push(
+                Diagnostic::error(format!("two pages would be written to {out_path}"))
+                    .in_file(&source.shown)
+                    .related(format!("also written by {}", other.display()), crate::error::Location {
+                        file: other.clone(),
+                        ..Default::default()
+                    })
+                    .help("rename one of the files, or give one a different `slug:` in its front matter"),
+            );
+            continue;
+        }
+        let interview = if kind == PageKind::Interview {
+            Some(check_interview(&raw, &source, front_text, &map, diags))
+        } else {
+            None
+        };
+        let extra = serde_json::to_value(&raw.extra).unwrap_or(serde_json::Value::Null);
+        pages.push(Page {
+            key,
+            lang: source.lang.clone(),
+            kind,
+            shown: source.shown.clone(),
+            dir: source.dir.clone(),
+            title,
+            date,
+            summary: raw.summary.clone(),
+            notice: raw.notice.clone(),
+            weight: raw.weight.unwrap_or(0),
+            template: raw.template.clone(),
+            topics: raw.topics.clone().unwrap_or_default(),
+            extra,
+            url,
+            out_path,
+            interview,
+            doc: Doc::default(),
+            text,
+            body_offset,
+        });
+    }
+    pages
+}
+
+fn inherit(raw: &mut RawFrontMatter, orig: &RawFrontMatter) {
+    if raw.date.is_none() {
+        raw.date = orig.date.clone();
+    }
+    if raw.source.is_none() {
+        raw.source = orig.source.clone();
+    }
+    if raw.speakers.is_none() {
+        raw.speakers = orig.speakers.clone();
+    }
+    if raw.topics.is_none() {
+        raw.topics = orig.topics.clone();
+    }
+    if raw.turns.is_none() {
+        raw.turns = orig.turns.clone();
+    }
+    if raw.weight.is_none() {
+        raw.weight = orig.weight;
+    }
+    if raw.draft.is_none() {
+        raw.draft = orig.draft;
+    }
+}
+
+pub fn parse_date(s: &str) -> Option<jiff::civil::Date> {
+    let day = s.get(..10).unwrap_or(s);
+    day.parse::<jiff::civil::Date>().ok()
+}
+
+/// `interviews/Episode 1: Intro.md` → key `interviews/Episode 1: Intro`, path `interviews/Episode-1-Intro/`.
+fn url_path(source: &Source, slug: Option<&str>) -> (String, String) {
+    let key = if source.dir.is_empty() {
+        source.stem.clone()
+    } else {
+        format!("{}/{}", source.dir, source.stem)
+    };
+    let mut segs: Vec<String> = source
+        .dir
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(path_segment)
+        .collect();
+    if source.kind != SourceKind::Section {
+        segs.push(match slug {
+            Some(s) if !path_segment(s).is_empty() => path_segment(s),
+            _ => path_segment(&source.stem),
+        });
+    }
+    let mut path = segs.join("/");
+    if !path.is_empty() {
+        path.push('/');
+    }
+    (key, path)
+}
+
+fn check_interview(
+    raw: &RawFrontMatter,
+    source: &Source,
+    front: &str,
+    map: &SourceMap,
+    diags: &Diagnostics,
+) -> Interview {
+    let lang = &source.lang;
+    let mut speakers = Vec::new();
+    let speaker_lines = frontmatter::list_item_lines(front, "speakers");
+    for (i, s) in raw.speakers.iter().flatten().enumerate() {
+        let line = speaker_lines.get(i).copied().unwrap_or(1);
+        let id = s.id.trim().to_string();
+        if id.is_empty() || speakers.iter().any(|x: &Speaker| x.id == id) {
+            diags.push(
+                Diagnostic::error(format!("speaker id `{id}` is empty or declared twice"))
+                    .at(map.line_location(line, 0, 1))
+                    .help("give every speaker a short, unique `id` (the label used in the text, e.g. `SA`)"),
+            );
+            continue;
+        }
+        let role = s.role.clone().unwrap_or_else(|| "other".into());
+        if !matches!(role.as_str(), "host" | "guest" | "other") {
+            diags.push(
+                Diagnostic::warning(format!(
+                    "speaker `{id}` has the role `{role}`; gloss knows host, guest and other"
+                ))
+                .at(map.line_location(line, 0, 1))
+                .help("templates receive the role as written"),
+            );
+        }
+        let names = s.name.clone().unwrap_or_else(|| LangText::One(id.clone()));
+        let slug_src = s
+            .slug
+            .clone()
+            .or_else(|| names.get("en", lang).map(str::to_string))
+            .unwrap_or_else(|| id.clone());
+        speakers.push(Speaker {
+            slug: crate::text::slugify(&slug_src),
+            id,
+            names,
+            role,
+            link: s.link.clone(),
+        });
+    }
+    let item_lines = frontmatter::list_item_lines(front, "annotations");
+    let mut annotations = Vec::new();
+    let mut seen = HashMap::new();
+    for (i, a) in raw.annotations.iter().flatten().enumerate() {
+        let line = item_lines.get(i).copied().unwrap_or(1);
+        if let Some(a) = check_annotation(a, line, front, map, diags) {
+            if let Some(prev) = seen.insert(a.id.clone(), line) {
+                diags.push(
+                    Diagnostic::error(format!(
+                        "annotation id `{}` is used twice (first on line {prev})",
+                        a.id
+                    ))
+                    .at(map.line_location(line, 0, 1))
+                    .help("every annotation of a page needs its own `id`"),
+                );
+                continue;
+            }
+            annotations.push(a);
+        }
+    }
+    Interview {
+        source: raw.source.clone(),
+        speakers,
+        turn_topics: raw.turns.clone().unwrap_or_default(),
+        annotations,
+    }
+}
+
+fn check_annotation(
+    a: &RawAnnotation,
+    line: usize,
+    front: &str,
+    map: &SourceMap,
+    diags: &Diagnostics,
+) -> Option<Annotation> {
+    let at = map.line_location(line, 0, 1);
+    let Some(id) =
+        a.id.clone()
+            .map(|i| i.trim().to_string())
+            .filter(|i| !i.is_empty())
+    else {
+        diags.push(
+            Diagnostic::error("annotation without an `id`")
+                .at(at)
+                .help("add `id: some-name`: it pairs the annotation with its translation and is its anchor (#a-some-name)"),
+        );
+        return None;
+    };
+    if !id
+        .chars()
+        .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+    {
+        diags.push(
+            Diagnostic::error(format!(
+                "annotation id `{id}` may only hold letters, digits, `-` and `_`"
+            ))
+            .at(at)
+            .help("it becomes part of a URL fragment (#a-…)"),
+        );
+        return None;
+    }
+    let note = a.note.clone().unwrap_or_default();
+    if note.trim().is_empty() {
+        diags.push(
+            Diagnostic::error(format!("annotation `{id}` has no `note`"))
+                .at(at)
+                .help("add `note: …` (Markdown) saying what the passage needs explained"),
+        );
+        return None;
+    }
+    let target = match (&a.quote, a.turn) {
+        (Some(q), None) if !q.trim().is_empty() => Target::Quote {
+            exact: q.clone(),
+            prefix: a.prefix.clone().filter(|p| !p.is_empty()),
+            suffix: a.suffix.clone().filter(|s| !s.is_empty()),
+        },
+        (None, Some(n)) if n > 0 => Target::Turn(n as usize),
+        (Some(_), Some(_)) => {
+            diags.push(
+                Diagnostic::error(format!("annotation `{id}` has both `quote` and `turn`"))
+                    .at(at)
+                    .help(
+                        "an annotation targets either a quoted passage or a whole turn: keep one",
+                    ),
+            );
+            return None;
+        }
+        _ => {
+            diags.push(
+                Diagnostic::error(format!(
+                    "annotation `{id}` says nothing about where it belongs"
+                ))
+                .at(at)
+                .help("add `quote: \"exact words from the text\"` or `turn: N`"),
+            );
+            return None;
+        }
+    };
+    let quote_line = frontmatter::field_line(front, line, "quote")
+        .or_else(|| frontmatter::field_line(front, line, "turn"))
+        .unwrap_or((line, 0));
+    Some(Annotation {
+        id,
+        target,
+        note,
+        topics: a.topics.clone(),
+        terms: a.terms.clone(),
+        line,
+        quote_line,
+    })
+}

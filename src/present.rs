@@ -1,0 +1,829 @@
+//! The linked site → the views of each output page: bodies rendered to HTML with their marks,
+//! terms and notes; interviews split into sections and turns; parallel rows; topic passages;
+//! speaker and glossary listings.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use crate::config::Config;
+use crate::error::{Diagnostic, Diagnostics};
+use crate::glossary::Glossary;
+use crate::link::{Linked, PassageKind};
+use crate::markdown::{self, Renderer, block_text};
+use crate::page::{Page, PageKind, Speaker};
+use crate::parse::{self, Labels};
+use crate::text::{escape_html, excerpt};
+use crate::view::*;
+
+pub struct Ctx<'a> {
+    pub config: &'a Config,
+    pub pages: &'a [Page],
+    pub linked: &'a Linked,
+    pub glossary: &'a Glossary,
+    pub diags: &'a Diagnostics,
+}
+
+impl<'a> Ctx<'a> {
+    fn ui(&self, lang: &str, key: &str) -> String {
+        self.config
+            .language(lang)
+            .and_then(|l| l.ui.get(key).cloned())
+            .unwrap_or_else(|| key.to_string())
+    }
+
+    fn renderer_for<'b>(
+        &'b self,
+        page: usize,
+        footnotes: &'b HashMap<String, usize>,
+        resolve: &'b dyn Fn(&str) -> Option<String>,
+        unknown: &'b dyn Fn(usize, &str),
+    ) -> Renderer<'b> {
+        let _ = page;
+        Renderer {
+            resolve,
+            footnotes,
+            unknown_language: unknown,
+        }
+    }
+
+    /// Markdown from front matter (summary, notice, notes) → HTML, links resolved like the body's.
+    pub fn fragment(&self, page: usize, md: &str) -> String {
+        let p = &self.pages[page];
+        let map = crate::error::SourceMap::new(&p.shown, md);
+        // Problems inside front-matter Markdown (raw HTML, shortcodes) are reported by the body
+        // pass's rules, but their lines would be the fragment's own: point at the file instead.
+        let local = Diagnostics::new();
+        let doc = parse::parse(md, 0, &map, &Labels::default(), &local);
+        for d in local.into_sorted() {
+            self.diags.push(d.in_file(&p.shown));
+        }
+        let resolved = &self.linked.pages[page].resolved;
+        let resolve = |u: &str| resolved.get(u).cloned();
+        let unknown = |_: usize, lang: &str| self.unknown_language(page, 0, lang);
+        let footnotes = markdown::number_footnotes(doc.blocks.iter());
+        let r = self.renderer_for(page, &footnotes, &resolve, &unknown);
+        let blocks: Vec<_> = doc
+            .blocks
+            .iter()
+            .map(|b| (b, None, String::new()))
+            .collect();
+        r.render(&blocks)
+    }
+
+    fn unknown_language(&self, page: usize, line: usize, lang: &str) {
+        let p = &self.pages[page];
+        let token = lang.split_whitespace().next().unwrap_or(lang);
+        let d = Diagnostic::warning(format!(
+            "code block in unknown language `{token}` is shown as plain text"
+        ))
+        .help("use a language name syntect knows (rust, python, js, bash, json, yaml…), or `text`");
+        self.diags.push(if line > 0 {
+            d.at(p.map().line_location(line, 0, 3))
+        } else {
+            d.in_file(&p.shown)
+        });
+    }
+
+    /// Renders blocks `range` of a page with their decorations and the notes that follow them.
+    fn blocks_html(
+        &self,
+        page: usize,
+        range: std::ops::RangeInclusive<usize>,
+        footnotes: &HashMap<String, usize>,
+    ) -> String {
+        let p = &self.pages[page];
+        let pl = &self.linked.pages[page];
+        let resolve = |u: &str| pl.resolved.get(u).cloned();
+        let unknown = |line: usize, lang: &str| self.unknown_language(page, line, lang);
+        let r = self.renderer_for(page, footnotes, &resolve, &unknown);
+        let blocks: Vec<_> = range
+            .map(|b| {
+                let after: String = pl
+                    .notes
+                    .iter()
+                    .filter(|n| n.block == b)
+                    .map(|n| self.note_html(page, n))
+                    .collect();
+                (&p.doc.blocks[b], pl.decorations.get(&b), after)
+            })
+            .collect();
+        r.render(&blocks)
+    }
+
+    pub fn note_view(&self, page: usize, n: &crate::link::Placed) -> NoteView {
+        let src = n.from.unwrap_or(page);
+        let ann = &self.pages[src]
+            .interview
+            .as_ref()
+            .expect("notes belong to interviews")
+            .annotations[n.annotation];
+        let foreign = n.from.map(|f| self.pages[f].lang.clone());
+        NoteView {
+            anchor: format!("a-{}", ann.id),
+            number: n.number,
+            html: self.fragment(src, &ann.note),
+            lang_code: foreign
+                .as_ref()
+                .and_then(|l| self.config.language(l))
+                .map(|l| l.code.clone()),
+            lang: foreign,
+            topics: self.topic_refs(&self.pages[page].lang, &ann.topics),
+        }
+    }
+
+    fn note_html(&self, page: usize, n: &crate::link::Placed) -> String {
+        let v = self.note_view(page, n);
+        let lang = v
+            .lang_code
+            .as_ref()
+            .map(|c| format!(" lang=\"{c}\""))
+            .unwrap_or_default();
+        let label = format!("{} {}", self.ui(&self.pages[page].lang, "note"), v.number);
+        format!(
+            "<div class=\"note\" id=\"{}\" role=\"note\" aria-label=\"{}\"{lang}><a class=\"note-num\" href=\"#ref-{}\" aria-label=\"{}\">{}</a><div class=\"note-body\">{}</div></div>\n",
+            v.anchor,
+            escape_html(&label),
+            v.anchor,
+            escape_html(&self.ui(&self.pages[page].lang, "back_to_text")),
+            v.number,
+            v.html
+        )
+    }
+
+    pub fn topic_refs(&self, lang: &str, slugs: &[String]) -> Vec<TopicRef> {
+        slugs
+            .iter()
+            .filter_map(|s| {
+                let per_lang = self.linked.topics.get(s)?;
+                let i = per_lang
+                    .get(lang)
+                    .or_else(|| per_lang.get(&self.config.default_language))
+                    .or_else(|| per_lang.values().next())?;
+                Some(TopicRef {
+                    slug: s.clone(),
+                    title: self.pages[*i].title.clone(),
+                    url: self
+                        .config
+                        .url_path(lang, &format!("topics/{}/", crate::text::path_segment(s))),
+                })
+            })
+            .collect()
+    }
+
+    pub fn speaker_view(&self, lang: &str, s: &Speaker) -> SpeakerView {
+        SpeakerView {
+            id: s.id.clone(),
+            name: s
+                .names
+                .get(lang, &self.config.default_language)
+                .unwrap_or(&s.id)
+                .to_string(),
+            role: s.role.clone(),
+            role_label: self.ui(lang, &s.role),
+            url: self.config.url_path(lang, &format!("speakers/{}/", s.slug)),
+            link: s.link.clone(),
+        }
+    }
+
+    /// The page view shared by every kind of page.
+    pub fn page_view(&self, page: usize) -> PageView {
+        let p = &self.pages[page];
+        let footnotes = markdown::number_footnotes(p.doc.blocks.iter());
+        let content_html = if p.kind == PageKind::Interview || p.doc.blocks.is_empty() {
+            String::new()
+        } else {
+            self.blocks_html(page, 0..=p.doc.blocks.len() - 1, &footnotes)
+        };
+        let summary_html = p.summary.as_deref().map(|s| self.fragment(page, s));
+        let description = p
+            .summary
+            .as_deref()
+            .map(|s| excerpt(&strip_markdown(s), 200))
+            .unwrap_or_else(|| {
+                excerpt(
+                    &p.doc
+                        .blocks
+                        .iter()
+                        .take(3)
+                        .map(|b| block_text(&b.events))
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    200,
+                )
+            });
+        let mut pages = Vec::new();
+        if matches!(p.kind, PageKind::Section | PageKind::Home) {
+            pages = self.section_pages(page);
+        }
+        PageView {
+            title: p.title.clone(),
+            url: p.url.clone(),
+            permalink: self.config.absolute_url(&p.url),
+            kind: p.kind,
+            lang: p.lang.clone(),
+            date: p.date.map(|d| d.to_string()),
+            summary_html,
+            description,
+            notice_html: p.notice.as_deref().map(|s| self.fragment(page, s)),
+            content_html,
+            toc: p
+                .doc
+                .headings
+                .iter()
+                .filter(|h| h.level <= 3)
+                .map(|h| TocEntry {
+                    level: h.level,
+                    id: h.id.clone(),
+                    title: h.text.clone(),
+                })
+                .collect(),
+            topics: self.topic_refs(&p.lang, &p.topics),
+            backlinks: self.linked.pages[page]
+                .backlinks
+                .iter()
+                .map(|&b| Link {
+                    title: self.pages[b].title.clone(),
+                    url: self.pages[b].url.clone(),
+                })
+                .collect(),
+            pages,
+            extra: p.extra.clone(),
+        }
+    }
+
+    /// The pages in a section's folder and its subfolders' sections (the home page lists interviews
+    /// from anywhere), ordered by weight, then date (newest first), then title.
+    fn section_pages(&self, page: usize) -> Vec<PageSummary> {
+        let p = &self.pages[page];
+        let mut list: Vec<usize> = self
+            .pages
+            .iter()
+            .enumerate()
+            .filter(|(i, q)| {
+                *i != page
+                    && q.lang == p.lang
+                    && match p.kind {
+                        PageKind::Home => q.kind == PageKind::Interview,
+                        _ => q.dir == p.dir && q.kind != PageKind::Section,
+                    }
+            })
+            .map(|(i, _)| i)
+            .collect();
+        list.sort_by(|&a, &b| {
+            let (x, y) = (&self.pages[a], &self.pages[b]);
+            (x.weight, std::cmp::Reverse(x.date), &x.title).cmp(&(
+                y.weight,
+                std::cmp::Reverse(y.date),
+                &y.title,
+            ))
+        });
+        list.into_iter()
+            .map(|i| {
+                summary(
+                    &self.pages[i],
+                    self.pages[i]
+                        .summary
+                        .as_deref()
+                        .map(|s| self.fragment(i, s)),
+                )
+            })
+            .collect()
+    }
+
+    pub fn turn_view(&self, page: usize, t: usize, footnotes: &HashMap<String, usize>) -> TurnView {
+        let p = &self.pages[page];
+        let iv = p.interview.as_ref().expect("turns belong to interviews");
+        let turn = &p.doc.turns[t];
+        let speaker = iv
+            .speakers
+            .iter()
+            .find(|s| s.id == turn.speaker)
+            .map(|s| self.speaker_view(&p.lang, s))
+            .expect("turn speakers are declared");
+        let pl = &self.linked.pages[page];
+        TurnView {
+            n: turn.n,
+            anchor: turn.anchor(),
+            speaker,
+            html: self.blocks_html(page, turn.first..=turn.last, footnotes),
+            topics: self.topic_refs(
+                &p.lang,
+                pl.turn_topics.get(t).map(Vec::as_slice).unwrap_or(&[]),
+            ),
+            notes: pl
+                .notes
+                .iter()
+                .filter(|n| n.turn == Some(t))
+                .map(|n| self.note_view(page, n))
+                .collect(),
+        }
+    }
+
+    pub fn interview_view(&self, page: usize) -> InterviewView {
+        let p = &self.pages[page];
+        let iv = p.interview.as_ref().expect("interview page");
+        let footnotes = markdown::number_footnotes(p.doc.blocks.iter());
+        let loose = |range: Vec<usize>| -> String {
+            let mut html = String::new();
+            for b in range {
+                html.push_str(&self.blocks_html(page, b..=b, &footnotes));
+            }
+            html
+        };
+        let first_section_block = p
+            .doc
+            .sections
+            .first()
+            .map(|s| s.heading)
+            .unwrap_or(p.doc.blocks.len());
+        let intro_blocks: Vec<usize> = (0..first_section_block)
+            .filter(|&b| p.doc.blocks[b].turn.is_none())
+            .collect();
+        let mut sections = Vec::new();
+        // Turns before the first heading form an untitled section.
+        let pre_turns: Vec<usize> = (0..p.doc.turns.len())
+            .filter(|&t| p.doc.turns[t].section.is_none())
+            .collect();
+        if !pre_turns.is_empty() {
+            sections.push(SectionView {
+                id: "start".into(),
+                title: String::new(),
+                topics: Vec::new(),
+                intro_html: String::new(),
+                turns: pre_turns
+                    .iter()
+                    .map(|&t| self.turn_view(page, t, &footnotes))
+                    .collect(),
+            });
+        }
+        for (s, sec) in p.doc.sections.iter().enumerate() {
+            let loose_blocks: Vec<usize> = p
+                .doc
+                .blocks
+                .iter()
+                .enumerate()
+                .filter(|(i, b)| b.section == Some(s) && b.turn.is_none() && *i != sec.heading)
+                .map(|(i, _)| i)
+                .collect();
+            sections.push(SectionView {
+                id: sec.id.clone(),
+                title: sec.title.clone(),
+                topics: self.topic_refs(&p.lang, &sec.topics),
+                intro_html: loose(loose_blocks),
+                turns: (0..p.doc.turns.len())
+                    .filter(|&t| p.doc.turns[t].section == Some(s))
+                    .map(|t| self.turn_view(page, t, &footnotes))
+                    .collect(),
+            });
+        }
+        let parallel_url = self
+            .parallel_partner(page)
+            .map(|_| format!("{}parallel/", p.url));
+        let (map_svg, map_legend) = crate::map::svg(self, page);
+        InterviewView {
+            source: iv.source.as_ref().map(|s| SourceView {
+                url: s.url.clone(),
+                title: s.title.clone(),
+                publisher: s.publisher.clone(),
+            }),
+            speakers: iv
+                .speakers
+                .iter()
+                .map(|s| self.speaker_view(&p.lang, s))
+                .collect(),
+            intro_html: loose(intro_blocks),
+            sections,
+            turn_count: p.doc.turns.len(),
+            note_count: self.linked.pages[page].notes.len(),
+            map_svg,
+            map_legend,
+            parallel_url,
+            jsonld_url: format!("{}annotations.jsonld", p.url),
+            related: self.linked.pages[page]
+                .related
+                .iter()
+                .map(|&r| {
+                    summary(
+                        &self.pages[r],
+                        self.pages[r]
+                            .summary
+                            .as_deref()
+                            .map(|s| self.fragment(r, s)),
+                    )
+                })
+                .collect(),
+            definitions: Vec::new(),
+        }
+    }
+
+    /// Hidden definitions for the glossary terms linked on a page.
+    pub fn definitions(&self, page: usize) -> Vec<Definition> {
+        let p = &self.pages[page];
+        let mut ids = BTreeSet::new();
+        for d in self.linked.pages[page].decorations.values() {
+            for t in &d.terms {
+                ids.insert(t.describedby.clone());
+            }
+        }
+        ids.into_iter()
+            .filter_map(|id| {
+                let term = self.glossary.get(id.strip_prefix("def-")?)?;
+                let name = term
+                    .names
+                    .get(&p.lang, &self.config.default_language)
+                    .unwrap_or(&term.id);
+                let def = term
+                    .definition
+                    .get(&p.lang, &self.config.default_language)
+                    .unwrap_or("");
+                Some(Definition {
+                    id,
+                    text: format!("{name}: {def}"),
+                })
+            })
+            .collect()
+    }
+
+    /// The translation shown beside an interview on its parallel page: the default language's
+    /// version, or for the default language, the first other translation.
+    pub fn parallel_partner(&self, page: usize) -> Option<usize> {
+        let p = &self.pages[page];
+        if p.kind != PageKind::Interview || p.doc.turns.is_empty() {
+            return None;
+        }
+        let group = self.linked.groups.get(&p.key)?;
+        group.iter().copied().find(|&i| {
+            i != page
+                && self.pages[i].kind == PageKind::Interview
+                && self.pages[i].doc.turns.len() == p.doc.turns.len()
+        })
+    }
+
+    pub fn parallel_view(&self, page: usize, other: usize) -> ParallelView {
+        let (p, q) = (&self.pages[page], &self.pages[other]);
+        let lf = markdown::number_footnotes(p.doc.blocks.iter());
+        let rf = markdown::number_footnotes(q.doc.blocks.iter());
+        let mut rows = Vec::new();
+        let mut last_section = None;
+        for t in 0..p.doc.turns.len() {
+            let sec = p.doc.turns[t].section;
+            let section = if sec != last_section {
+                last_section = sec;
+                sec.map(|s| ParallelSection {
+                    id: p.doc.sections[s].id.clone(),
+                    left: p.doc.sections[s].title.clone(),
+                    right: q.doc.turns[t]
+                        .section
+                        .map(|qs| q.doc.sections[qs].title.clone())
+                        .unwrap_or_default(),
+                })
+            } else {
+                None
+            };
+            rows.push(ParallelRow {
+                anchor: format!("t-{}", t + 1),
+                section,
+                left: Some(self.turn_view(page, t, &lf)),
+                right: q.doc.turns.get(t).map(|_| self.turn_view(other, t, &rf)),
+            });
+        }
+        let lang = |l: &str| {
+            lang_view(
+                self.config,
+                self.config
+                    .language(l)
+                    .expect("page languages are declared"),
+            )
+        };
+        ParallelView {
+            left: lang(&p.lang),
+            right: lang(&q.lang),
+            left_title: p.title.clone(),
+            right_title: q.title.clone(),
+            rows,
+            interview_url: p.url.clone(),
+        }
+    }
+
+    pub fn topic_view(&self, lang: &str, slug: &str) -> TopicView {
+        let mut groups: Vec<PassageGroup> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut count = 0;
+        for passage in self
+            .linked
+            .passages
+            .get(slug)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+        {
+            let p = &self.pages[passage.page];
+            // Each page's passages once: in this language when the page has this language.
+            if p.lang != lang
+                && self
+                    .linked
+                    .translation(self.pages, passage.page, lang)
+                    .is_some()
+            {
+                continue;
+            }
+            let view = self.passage_view(passage.page, &passage.kind, lang);
+            let g = *index.entry(p.key.clone()).or_insert_with(|| {
+                groups.push(PassageGroup {
+                    title: p.title.clone(),
+                    url: p.url.clone(),
+                    count: 0,
+                    passages: Vec::new(),
+                });
+                groups.len() - 1
+            });
+            groups[g].passages.push(view);
+            groups[g].count += 1;
+            count += 1;
+        }
+        for g in &mut groups {
+            g.passages.sort_by_key(|v| turn_number(&v.url));
+        }
+        TopicView {
+            slug: slug.to_string(),
+            groups,
+            count,
+        }
+    }
+
+    fn passage_view(&self, page: usize, kind: &PassageKind, lang: &str) -> PassageView {
+        let p = &self.pages[page];
+        let other_lang = (p.lang != lang).then(|| p.lang.clone());
+        let speaker_of = |t: usize| {
+            let iv = p.interview.as_ref()?;
+            let s = iv
+                .speakers
+                .iter()
+                .find(|s| s.id == p.doc.turns[t].speaker)?;
+            Some(
+                s.names
+                    .get(&p.lang, &self.config.default_language)
+                    .unwrap_or(&s.id)
+                    .to_string(),
+            )
+        };
+        let turn_text = |t: usize| {
+            let turn = &p.doc.turns[t];
+            (turn.first..=turn.last)
+                .map(|b| block_text(&p.doc.blocks[b].events))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let turn_label = |t: usize| format!("{} {}", self.ui(lang, "turn"), t + 1);
+        match kind {
+            PassageKind::Section(s) => {
+                let sec = &p.doc.sections[*s];
+                let first_turn =
+                    (0..p.doc.turns.len()).find(|&t| p.doc.turns[t].section == Some(*s));
+                PassageView {
+                    kind: "section".into(),
+                    url: format!("{}#{}", p.url, sec.id),
+                    speaker: None,
+                    label: sec.title.clone(),
+                    excerpt: first_turn
+                        .map(|t| excerpt(&turn_text(t), 140))
+                        .unwrap_or_default(),
+                    note_html: None,
+                    lang: other_lang,
+                }
+            }
+            PassageKind::Turn(t) => PassageView {
+                kind: "turn".into(),
+                url: format!("{}#t-{}", p.url, t + 1),
+                speaker: speaker_of(*t),
+                label: turn_label(*t),
+                excerpt: excerpt(&turn_text(*t), 160),
+                note_html: None,
+                lang: other_lang,
+            },
+            PassageKind::Annotation(a) => {
+                let iv = p
+                    .interview
+                    .as_ref()
+                    .expect("annotations belong to interviews");
+                let ann = &iv.annotations[*a];
+                let anchor = self.linked.pages[page].anchors.get(*a).cloned().flatten();
+                let (turn, quote) = match anchor {
+                    Some(crate::anchor::Anchor::Span { block, start, end }) => {
+                        let text = block_text(&p.doc.blocks[block].events);
+                        (
+                            p.doc.blocks[block].turn,
+                            text.get(start..end).unwrap_or("").to_string(),
+                        )
+                    }
+                    Some(crate::anchor::Anchor::Turn(t)) => (Some(t), excerpt(&turn_text(t), 120)),
+                    None => (None, String::new()),
+                };
+                PassageView {
+                    kind: "annotation".into(),
+                    url: match turn {
+                        Some(t) => format!("{}#t-{}", p.url, t + 1),
+                        None => format!("{}#a-{}", p.url, ann.id),
+                    },
+                    speaker: turn.and_then(speaker_of),
+                    label: turn.map(turn_label).unwrap_or_default(),
+                    excerpt: quote,
+                    note_html: Some(self.fragment(page, &ann.note)),
+                    lang: other_lang,
+                }
+            }
+            PassageKind::Page => PassageView {
+                kind: "page".into(),
+                url: p.url.clone(),
+                speaker: None,
+                label: p.title.clone(),
+                excerpt: p
+                    .summary
+                    .as_deref()
+                    .map(|s| excerpt(&strip_markdown(s), 160))
+                    .unwrap_or_default(),
+                note_html: None,
+                lang: other_lang,
+            },
+        }
+    }
+
+    /// Topics with their passage counts in `lang`, in slug order.
+    pub fn topic_counts(&self, lang: &str) -> Vec<TopicCount> {
+        self.linked
+            .topics
+            .iter()
+            .map(|(slug, per_lang)| {
+                let i = per_lang
+                    .get(lang)
+                    .or_else(|| per_lang.get(&self.config.default_language))
+                    .copied()
+                    .unwrap_or(0);
+                let p = &self.pages[i];
+                TopicCount {
+                    slug: slug.clone(),
+                    title: p.title.clone(),
+                    url: self.config.url_path(
+                        lang,
+                        &format!("topics/{}/", crate::text::path_segment(slug)),
+                    ),
+                    count: self.topic_view(lang, slug).count,
+                    intro: excerpt(
+                        &p.doc
+                            .blocks
+                            .first()
+                            .map(|b| block_text(&b.events))
+                            .unwrap_or_default(),
+                        160,
+                    ),
+                }
+            })
+            .collect()
+    }
+
+    /// Every speaker of the site, by slug, with the name in `lang`.
+    pub fn speakers(&self, lang: &str) -> Vec<(String, Speaker)> {
+        let mut out: BTreeMap<String, Speaker> = BTreeMap::new();
+        for (slug, turns) in &self.linked.speaker_turns {
+            if let Some(&(page, t)) = turns.first() {
+                let p = &self.pages[page];
+                if let Some(s) = p
+                    .interview
+                    .as_ref()
+                    .and_then(|iv| iv.speakers.iter().find(|s| s.id == p.doc.turns[t].speaker))
+                {
+                    out.insert(slug.clone(), s.clone());
+                }
+            }
+        }
+        let _ = lang;
+        out.into_iter().collect()
+    }
+
+    pub fn speaker_page(&self, lang: &str, slug: &str, speaker: &Speaker) -> SpeakerPage {
+        let mut groups: Vec<SpeakerGroup> = Vec::new();
+        let mut index: HashMap<usize, usize> = HashMap::new();
+        let mut count = 0;
+        for &(page, t) in self
+            .linked
+            .speaker_turns
+            .get(slug)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+        {
+            let p = &self.pages[page];
+            if p.lang != lang && self.linked.translation(self.pages, page, lang).is_some() {
+                continue;
+            }
+            let role = p
+                .interview
+                .as_ref()
+                .and_then(|iv| iv.speakers.iter().find(|s| s.slug == slug))
+                .map(|s| self.ui(lang, &s.role))
+                .unwrap_or_default();
+            let g = *index.entry(page).or_insert_with(|| {
+                groups.push(SpeakerGroup {
+                    title: p.title.clone(),
+                    url: p.url.clone(),
+                    role_label: role,
+                    turns: Vec::new(),
+                });
+                groups.len() - 1
+            });
+            let turn = &p.doc.turns[t];
+            let text = (turn.first..=turn.last)
+                .map(|b| block_text(&p.doc.blocks[b].events))
+                .collect::<Vec<_>>()
+                .join(" ");
+            groups[g].turns.push(SpeakerTurn {
+                url: format!("{}#{}", p.url, turn.anchor()),
+                n: turn.n,
+                excerpt: excerpt(&text, 140),
+            });
+            count += 1;
+        }
+        SpeakerPage {
+            name: speaker
+                .names
+                .get(lang, &self.config.default_language)
+                .unwrap_or(&speaker.id)
+                .to_string(),
+            slug: slug.to_string(),
+            link: speaker.link.clone(),
+            turn_count: count,
+            groups,
+        }
+    }
+
+    pub fn glossary_groups(&self, lang: &str) -> Vec<GlossaryGroup> {
+        let default = &self.config.default_language;
+        let mut groups = Vec::new();
+        for kind in crate::glossary::KINDS {
+            let mut terms: Vec<TermView> = self
+                .glossary
+                .terms
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| t.kind == *kind)
+                .map(|(i, t)| {
+                    let name = t.names.get(lang, default).unwrap_or(&t.id).to_string();
+                    let mut others: Vec<String> = t
+                        .names
+                        .all()
+                        .into_iter()
+                        .filter(|n| *n != name)
+                        .map(str::to_string)
+                        .collect();
+                    others.dedup();
+                    TermView {
+                        id: t.id.clone(),
+                        anchor: format!("term-{}", t.id),
+                        kind: t.kind.clone(),
+                        kind_label: self.ui(lang, &t.kind),
+                        term: name,
+                        others,
+                        definition: t.definition.get(lang, default).unwrap_or("").to_string(),
+                        link: t.link.clone(),
+                        occurrences: self.linked.occurrences[i]
+                            .iter()
+                            .filter(|o| self.pages[o.page].lang == lang)
+                            .map(|o| Link {
+                                title: self.pages[o.page].title.clone(),
+                                url: format!("{}#{}", self.pages[o.page].url, o.anchor),
+                            })
+                            .collect(),
+                    }
+                })
+                .collect();
+            terms.sort_by_key(|t| t.term.to_lowercase());
+            if !terms.is_empty() {
+                groups.push(GlossaryGroup {
+                    kind: kind.to_string(),
+                    label: self.ui(lang, kind),
+                    terms,
+                });
+            }
+        }
+        groups
+    }
+}
+
+/// Turn number in a passage URL, for ordering passages as they occur (sections first).
+fn turn_number(url: &str) -> usize {
+    url.rsplit_once("#t-")
+        .and_then(|(_, n)| n.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Markdown → plain text, for descriptions.
+pub fn strip_markdown(md: &str) -> String {
+    let mut s = String::new();
+    for e in pulldown_cmark::Parser::new(md) {
+        match e {
+            pulldown_cmark::Event::Text(t) | pulldown_cmark::Event::Code(t) => s.push_str(&t),
+            pulldown_cmark::Event::SoftBreak
+            | pulldown_cmark::Event::HardBreak
+            | pulldown_cmark::Event::End(_) => s.push(' '),
+            _ => {}
+        }
+    }
+    crate::text::squash_ws(&s)
+}

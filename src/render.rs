@@ -1,0 +1,548 @@
+//! Templates + views → HTML files: Tera templates loaded from `templates/` (errors at their
+//! file:line:col), one render job per output page and language, run in parallel.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Tera};
+use walkdir::WalkDir;
+
+use crate::config::Config;
+use crate::error::{Diagnostic, Diagnostics, SourceMap};
+use crate::page::PageKind;
+use crate::present::Ctx;
+use crate::view::*;
+use crate::{fs, text};
+
+/// One output file.
+#[derive(Debug, Clone)]
+pub struct Output {
+    /// Relative to the output directory, `/`-separated.
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Loads every template under `dir`. Syntax errors of all templates are reported, not just the first.
+pub fn load_templates(dir: &Path, root: &Path, diags: &Diagnostics) -> Option<Tera> {
+    if !dir.is_dir() {
+        diags.push(
+            Diagnostic::error(format!("there is no templates folder at {}", dir.display()))
+                .help("create it with at least base.html, index.html, section.html, page.html and 404.html (see docs/templates.md)"),
+        );
+        return None;
+    }
+    let mut sources = Vec::new();
+    for entry in WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let name = fs::rel_string(entry.path(), dir);
+        if name.split('/').any(|s| s.starts_with('.'))
+            || name.ends_with('~')
+            || name.ends_with(".swp")
+        {
+            continue;
+        }
+        let shown = PathBuf::from(fs::rel_string(entry.path(), root));
+        match fs::read_text(entry.path(), &shown) {
+            Ok(t) => sources.push((name, text::normalize_newlines(t), shown)),
+            Err(d) => diags.push(d),
+        }
+    }
+    // Each template alone first, to report every syntax error; then all together.
+    let mut ok = true;
+    for (name, src, shown) in &sources {
+        let mut t = Tera::new();
+        if let Err(e) = t.add_raw_template(name, src)
+            && let tera::ErrorKind::SyntaxError(_) = e.kind()
+        {
+            diags.push(tera_error(&e, &sources, shown));
+            ok = false;
+        }
+    }
+    if !ok {
+        return None;
+    }
+    let mut tera = Tera::new();
+    if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, s, _)| (n.as_str(), s.as_str())))
+    {
+        diags.push(tera_error(
+            &e,
+            &sources,
+            Path::new(&fs::rel_string(dir, root)),
+        ));
+        return None;
+    }
+    Some(tera)
+}
+
+fn tera_error(
+    e: &tera::Error,
+    sources: &[(String, String, PathBuf)],
+    fallback: &Path,
+) -> Diagnostic {
+    let help = "see docs/templates.md for what each template receives";
+    match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
+            let kind = if matches!(e.kind(), tera::ErrorKind::SyntaxError(_)) {
+                "syntax error"
+            } else {
+                "error while rendering"
+            };
+            let d = Diagnostic::error(format!("template {kind}: {}", r.message())).help(help);
+            match sources.iter().find(|(n, _, _)| n == r.filename()) {
+                Some((_, src, shown)) => {
+                    let map = SourceMap::new(shown, src);
+                    let span = r.span();
+                    d.at(map.line_location(
+                        span.start_line,
+                        byte_col(src, span.start_line, span.start_col),
+                        span.range.len().max(1),
+                    ))
+                }
+                None => d.in_file(fallback),
+            }
+        }
+        other => Diagnostic::error(format!("template error: {other}"))
+            .in_file(fallback)
+            .help(help),
+    }
+}
+
+/// Tera's columns count characters; SourceMap wants a byte offset within the line.
+fn byte_col(src: &str, line: usize, col: usize) -> usize {
+    let l = src.lines().nth(line.saturating_sub(1)).unwrap_or("");
+    l.char_indices().nth(col).map_or(l.len(), |(i, _)| i)
+}
+
+/// What to render: each job is one HTML file.
+#[derive(Debug, Clone)]
+pub enum Job {
+    Page(usize),
+    Parallel(usize, usize),
+    Speakers(String),
+    Speaker(String, String),
+    Glossary(String),
+    Search(String),
+    NotFound,
+}
+
+#[derive(Serialize)]
+struct Full<'a, T: Serialize> {
+    #[serde(flatten)]
+    common: &'a Common,
+    #[serde(flatten)]
+    specific: T,
+}
+
+pub fn jobs(ctx: &Ctx) -> Vec<Job> {
+    let mut jobs: Vec<Job> = (0..ctx.pages.len()).map(Job::Page).collect();
+    for i in 0..ctx.pages.len() {
+        if let Some(other) = ctx.parallel_partner(i) {
+            jobs.push(Job::Parallel(i, other));
+        }
+    }
+    for l in &ctx.config.languages {
+        if !ctx.linked.speaker_turns.is_empty() {
+            jobs.push(Job::Speakers(l.key.clone()));
+            for slug in ctx.linked.speaker_turns.keys() {
+                jobs.push(Job::Speaker(l.key.clone(), slug.clone()));
+            }
+        }
+        if !ctx.glossary.terms.is_empty() {
+            jobs.push(Job::Glossary(l.key.clone()));
+        }
+        jobs.push(Job::Search(l.key.clone()));
+    }
+    jobs.push(Job::NotFound);
+    jobs
+}
+
+pub fn render(ctx: &Ctx, tera: &Tera, jobs: &[Job]) -> Vec<Output> {
+    let commons: Vec<(String, Common)> = ctx
+        .config
+        .languages
+        .iter()
+        .map(|l| (l.key.clone(), common(ctx, &l.key)))
+        .collect();
+    jobs.par_iter()
+        .filter_map(|job| match render_job(ctx, tera, job, &commons) {
+            Ok(o) => Some(o),
+            Err(d) => {
+                ctx.diags.push(d);
+                None
+            }
+        })
+        .collect()
+}
+
+fn common(ctx: &Ctx, lang: &str) -> Common {
+    let config = ctx.config;
+    let l = config.language(lang).expect("job languages are declared");
+    Common {
+        site: site_view(config, l),
+        lang: lang_view(config, l),
+        ui: l.ui.clone(),
+        nav: nav(config, lang),
+        translations: Vec::new(),
+        x_default: String::new(),
+        canonical: String::new(),
+        assets: assets(config),
+        topics: ctx.topic_counts(lang),
+    }
+}
+
+/// Versions of a page: `path_of(lang)` gives its site-absolute URL in each language that has one.
+fn with_versions(
+    ctx: &Ctx,
+    base: &Common,
+    lang: &str,
+    path_of: &dyn Fn(&str) -> Option<String>,
+) -> Common {
+    let mut c = base.clone();
+    let config = ctx.config;
+    c.translations = config
+        .languages
+        .iter()
+        .filter_map(|l| {
+            let url = path_of(&l.key)?;
+            Some(Alternate {
+                lang: l.key.clone(),
+                code: l.code.clone(),
+                name: l.name.clone(),
+                href: config.absolute_url(&url),
+                url,
+                current: l.key == lang,
+            })
+        })
+        .collect();
+    let default = path_of(&config.default_language)
+        .or_else(|| path_of(lang))
+        .unwrap_or_default();
+    c.x_default = config.absolute_url(&default);
+    c.canonical = path_of(lang)
+        .map(|u| config.absolute_url(&u))
+        .unwrap_or_default();
+    c
+}
+
+fn render_job(
+    ctx: &Ctx,
+    tera: &Tera,
+    job: &Job,
+    commons: &[(String, Common)],
+) -> Result<Output, Diagnostic> {
+    let config = ctx.config;
+    let common_of = |lang: &str| {
+        &commons
+            .iter()
+            .find(|(k, _)| k == lang)
+            .expect("language has a common view")
+            .1
+    };
+    let generated = |lang: &str, path: &str| -> (Common, String) {
+        let c = with_versions(ctx, common_of(lang), lang, &|l| {
+            Some(config.url_path(l, path))
+        });
+        let prefix = config
+            .language(lang)
+            .map(|l| l.prefix.clone())
+            .unwrap_or_default();
+        let out = [prefix.as_str(), path.trim_matches('/'), "index.html"]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join("/");
+        (c, out)
+    };
+    let (template, out_path, context, page_for_errors) = match job {
+        Job::Page(i) => {
+            let p = &ctx.pages[*i];
+            let c = with_versions(ctx, common_of(&p.lang), &p.lang, &|l| {
+                ctx.linked
+                    .translation(ctx.pages, *i, l)
+                    .map(|j| ctx.pages[j].url.clone())
+            });
+            let page = ctx.page_view(*i);
+            let definitions = ctx.definitions(*i);
+            let template = p.template.clone().unwrap_or_else(|| {
+                match p.kind {
+                    PageKind::Home => "index.html",
+                    PageKind::Section if p.dir == "topics" => "topics.html",
+                    PageKind::Section => "section.html",
+                    PageKind::Page => "page.html",
+                    PageKind::Interview => "interview.html",
+                    PageKind::Topic => "topic.html",
+                }
+                .to_string()
+            });
+            #[derive(Serialize)]
+            struct V {
+                page: PageView,
+                interview: Option<InterviewView>,
+                topic: Option<TopicView>,
+                definitions: Vec<Definition>,
+            }
+            let interview = (p.kind == PageKind::Interview).then(|| ctx.interview_view(*i));
+            let topic = (p.kind == PageKind::Topic)
+                .then(|| ctx.topic_view(&p.lang, p.key.trim_start_matches("topics/")));
+            let v = V {
+                page,
+                interview,
+                topic,
+                definitions,
+            };
+            (template, p.out_path.clone(), context_of(&c, v)?, Some(*i))
+        }
+        Job::Parallel(i, other) => {
+            let p = &ctx.pages[*i];
+            let c = with_versions(ctx, common_of(&p.lang), &p.lang, &|l| {
+                let j = ctx.linked.translation(ctx.pages, *i, l)?;
+                ctx.parallel_partner(j)
+                    .map(|_| format!("{}parallel/", ctx.pages[j].url))
+            });
+            #[derive(Serialize)]
+            struct V {
+                page: PageView,
+                parallel: ParallelView,
+                definitions: Vec<Definition>,
+            }
+            let mut page = ctx.page_view(*i);
+            page.url = format!("{}parallel/", p.url);
+            page.permalink = config.absolute_url(&page.url);
+            let mut definitions = ctx.definitions(*i);
+            definitions.extend(ctx.definitions(*other));
+            definitions.sort_by(|a, b| a.id.cmp(&b.id));
+            definitions.dedup_by(|a, b| a.id == b.id);
+            let v = V {
+                page,
+                parallel: ctx.parallel_view(*i, *other),
+                definitions,
+            };
+            let out = p.out_path.replace("index.html", "parallel/index.html");
+            (
+                "parallel.html".to_string(),
+                out,
+                context_of(&c, v)?,
+                Some(*i),
+            )
+        }
+        Job::Speakers(lang) => {
+            let (c, out) = generated(lang, "speakers/");
+            #[derive(Serialize)]
+            struct V {
+                speakers: Vec<SpeakerEntry>,
+                page: Simple,
+            }
+            let speakers = ctx
+                .speakers(lang)
+                .into_iter()
+                .map(|(slug, s)| {
+                    let sp = ctx.speaker_page(lang, &slug, &s);
+                    SpeakerEntry {
+                        name: sp.name,
+                        url: config.url_path(lang, &format!("speakers/{slug}/")),
+                        turn_count: sp.turn_count,
+                        roles: sp
+                            .groups
+                            .iter()
+                            .map(|g| g.role_label.clone())
+                            .collect::<std::collections::BTreeSet<_>>()
+                            .into_iter()
+                            .collect(),
+                    }
+                })
+                .collect();
+            let title = common_of(lang)
+                .ui
+                .get("speakers")
+                .cloned()
+                .unwrap_or_default();
+            (
+                "speakers.html".into(),
+                out,
+                context_of(
+                    &c,
+                    V {
+                        speakers,
+                        page: simple(config, lang, &title, "speakers/"),
+                    },
+                )?,
+                None,
+            )
+        }
+        Job::Speaker(lang, slug) => {
+            let (c, out) = generated(lang, &format!("speakers/{slug}/"));
+            let Some((_, s)) = ctx.speakers(lang).into_iter().find(|(k, _)| k == slug) else {
+                return Err(Diagnostic::error(format!(
+                    "speaker `{slug}` vanished while rendering"
+                )));
+            };
+            #[derive(Serialize)]
+            struct V {
+                speaker: SpeakerPage,
+                page: Simple,
+            }
+            let speaker = ctx.speaker_page(lang, slug, &s);
+            let page = simple(config, lang, &speaker.name, &format!("speakers/{slug}/"));
+            (
+                "speaker.html".into(),
+                out,
+                context_of(&c, V { speaker, page })?,
+                None,
+            )
+        }
+        Job::Glossary(lang) => {
+            let (c, out) = generated(lang, "glossary/");
+            #[derive(Serialize)]
+            struct V {
+                glossary: Vec<GlossaryGroup>,
+                term_count: usize,
+                page: Simple,
+            }
+            let title = common_of(lang)
+                .ui
+                .get("glossary")
+                .cloned()
+                .unwrap_or_default();
+            let v = V {
+                glossary: ctx.glossary_groups(lang),
+                term_count: ctx.glossary.terms.len(),
+                page: simple(config, lang, &title, "glossary/"),
+            };
+            ("glossary.html".into(), out, context_of(&c, v)?, None)
+        }
+        Job::Search(lang) => {
+            let (c, out) = generated(lang, "search/");
+            #[derive(Serialize)]
+            struct V {
+                page: Simple,
+                search_index: String,
+            }
+            let title = common_of(lang)
+                .ui
+                .get("search")
+                .cloned()
+                .unwrap_or_default();
+            let v = V {
+                page: simple(config, lang, &title, "search/"),
+                search_index: format!("{}search-index.json", config.base_path),
+            };
+            ("search.html".into(), out, context_of(&c, v)?, None)
+        }
+        Job::NotFound => {
+            let lang = config.default_language.clone();
+            let c = with_versions(ctx, common_of(&lang), &lang, &|l| {
+                Some(config.url_path(l, ""))
+            });
+            #[derive(Serialize)]
+            struct V {
+                page: Simple,
+            }
+            let title = common_of(&lang)
+                .ui
+                .get("not_found")
+                .cloned()
+                .unwrap_or_default();
+            (
+                "404.html".into(),
+                "404.html".into(),
+                context_of(
+                    &c,
+                    V {
+                        page: simple(config, &lang, &title, "404.html"),
+                    },
+                )?,
+                None,
+            )
+        }
+    };
+    if !tera.contains_template(&template) {
+        let d = Diagnostic::error(format!("template `{template}` is missing"))
+            .help(format!("add templates/{template} (see docs/templates.md), or set `template:` in the page's front matter"));
+        return Err(match page_for_errors {
+            Some(i) => d.in_file(&ctx.pages[i].shown),
+            None => d,
+        });
+    }
+    let sources: Vec<(String, String, PathBuf)> = Vec::new();
+    let html = tera.render(&template, &context).map_err(|e| {
+        let shown = PathBuf::from(format!("templates/{template}"));
+        let mut d = tera_error(&e, &sources, &shown);
+        if let Some(loc) = template_location(&e, &config.templates_dir, &config.root) {
+            d.location = Some(Box::new(loc));
+        }
+        if let Some(i) = page_for_errors {
+            d = d.related(
+                format!("while rendering {}", ctx.pages[i].shown.display()),
+                crate::error::Location {
+                    file: ctx.pages[i].shown.clone(),
+                    ..Default::default()
+                },
+            );
+        }
+        d
+    })?;
+    Ok(Output {
+        path: out_path,
+        bytes: html.into_bytes(),
+    })
+}
+
+/// A rendering error's location in its template file, read back from disk for the quoted line.
+fn template_location(e: &tera::Error, dir: &Path, root: &Path) -> Option<crate::error::Location> {
+    let (tera::ErrorKind::RenderingError(r) | tera::ErrorKind::SyntaxError(r)) = e.kind() else {
+        return None;
+    };
+    let path = dir.join(r.filename());
+    let src = std::fs::read_to_string(&path).ok()?;
+    let shown = PathBuf::from(fs::rel_string(&path, root));
+    let map = SourceMap::new(&shown, &src);
+    let span = r.span();
+    Some(map.line_location(
+        span.start_line,
+        byte_col(&src, span.start_line, span.start_col),
+        span.range.len().max(1),
+    ))
+}
+
+/// The `page` of generated pages (speakers, glossary, search, 404).
+#[derive(Debug, Clone, Serialize)]
+pub struct Simple {
+    pub title: String,
+    pub url: String,
+    pub permalink: String,
+    pub kind: &'static str,
+    pub lang: String,
+    pub description: String,
+}
+
+fn simple(config: &Config, lang: &str, title: &str, path: &str) -> Simple {
+    let url = if path == "404.html" {
+        format!("{}404.html", config.base_path)
+    } else {
+        config.url_path(lang, path)
+    };
+    Simple {
+        title: title.to_string(),
+        permalink: config.absolute_url(&url),
+        url,
+        kind: "generated",
+        lang: lang.to_string(),
+        description: config
+            .language(lang)
+            .map(|l| l.description.clone())
+            .unwrap_or_default(),
+    }
+}
+
+fn context_of<T: Serialize>(common: &Common, specific: T) -> Result<Context, Diagnostic> {
+    Context::from_serialize(&Full { common, specific })
+        .map_err(|e| Diagnostic::error(format!("could not prepare the template context: {e}")))
+}

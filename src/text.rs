@@ -1,0 +1,147 @@
+//! Small text helpers shared by the stages: slugs that keep Chinese, HTML escaping, whitespace.
+
+/// A URL- and id-safe slug that keeps letters of every script: `基礎設施 Deals!` → `基礎設施-deals`.
+pub fn slugify(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut dash = false;
+    for c in s.chars() {
+        if c.is_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.extend(c.to_lowercase());
+        } else if c == '_' || c == '.' {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.push(c);
+        } else {
+            dash = true;
+        }
+    }
+    out
+}
+
+/// A file or folder name made safe for a URL path segment: spaces and characters that mean
+/// something in URLs or on Windows become `-`; letters of every script are kept; case is kept.
+pub fn path_segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut dash = false;
+    for c in s.chars() {
+        let bad =
+            c.is_whitespace() || c.is_control() || "/\\:?#[]@!$&'()*+,;=%\"<>|^`{}".contains(c);
+        if bad {
+            dash = true;
+        } else {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.push(c);
+        }
+    }
+    out
+}
+
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    push_escaped(&mut out, s);
+    out
+}
+
+pub fn push_escaped(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// Collapses runs of whitespace to one space and trims: the form quotes are compared in.
+pub fn squash_ws(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.trim().chars() {
+        if c.is_whitespace() {
+            space = true;
+        } else {
+            if space {
+                out.push(' ');
+            }
+            space = false;
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Line endings normalised to `\n` (CRLF and lone CR), so offsets and lines agree everywhere.
+pub fn normalize_newlines(s: String) -> String {
+    if !s.contains('\r') {
+        return s;
+    }
+    s.replace("\r\n", "\n").replace('\r', "\n")
+}
+
+/// Whether `c` is a Han ideograph or other CJK character written without spaces between words.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xAC00..=0xD7A3
+        | 0x20000..=0x3FFFD)
+}
+
+/// Cuts `s` to about `max` characters at a character boundary, adding `…` when cut.
+pub fn excerpt(s: &str, max: usize) -> String {
+    let s = squash_ws(s);
+    if s.chars().count() <= max {
+        return s;
+    }
+    let mut out: String = s.chars().take(max).collect();
+    // Prefer ending at a word boundary for Latin text.
+    if let Some(i) = out.rfind(' ')
+        && i > out.len() * 3 / 4
+    {
+        out.truncate(i);
+    }
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_keep_chinese() {
+        assert_eq!(slugify("基礎設施交易"), "基礎設施交易");
+        assert_eq!(slugify("Apps in ChatGPT!"), "apps-in-chatgpt");
+        assert_eq!(
+            slugify("ChatGPT中的應用 (part 2)"),
+            "chatgpt中的應用-part-2"
+        );
+        assert_eq!(slugify("  "), "");
+    }
+
+    #[test]
+    fn path_segments_lose_spaces_and_colons() {
+        assert_eq!(path_segment("Episode 12: The End"), "Episode-12-The-End");
+        assert_eq!(path_segment("訪談 一"), "訪談-一");
+    }
+
+    #[test]
+    fn newlines_are_normalised() {
+        assert_eq!(normalize_newlines("a\r\nb\rc".into()), "a\nb\nc");
+    }
+
+    #[test]
+    fn excerpts_cut_on_char_boundaries() {
+        assert_eq!(excerpt("晶體管晶體管", 3), "晶體管…");
+    }
+}
