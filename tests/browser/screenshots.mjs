@@ -10,6 +10,7 @@
 // - checks the side notes: beside their passage on wide screens, collapsed and opened by their
 //   reference (click, Enter, Space) on narrow ones;
 // - checks that a glossary term shows its definition on keyboard focus;
+// - checks the interview page's budget: HTML + CSS + JS under 200 KB, no render-blocking script;
 // - records console errors and failed requests on every page.
 // Prints each failure, then `N passed, N failed`; exits 1 when anything failed.
 //
@@ -195,6 +196,18 @@ async function main() {
         // Beside its passage: level with it, or pushed down by the note before it, never above.
         check(n.dy >= -2 && n.dy < 400, `${url} (${lang}) at 1280px: note ${n.id} is ${n.dy}px from its passage`);
       }
+      // Budget: the page's HTML, CSS and JS under 200 KB before compression; no blocking script.
+      const weight = await page.evaluate(() => {
+        const nav = performance.getEntriesByType('navigation')[0];
+        const res = performance.getEntriesByType('resource').filter((r) => /\.(css|js)(\?|$)/.test(r.name));
+        return {
+          bytes: nav.decodedBodySize + res.reduce((n, r) => n + r.decodedBodySize, 0),
+          blocking: [...document.querySelectorAll('script[src]')].filter((e) => !e.defer && !e.async).length,
+        };
+      });
+      console.log(`${url}: HTML + CSS + JS = ${weight.bytes} bytes`);
+      check(weight.bytes > 0 && weight.bytes < 200000, `${url}: HTML + CSS + JS is ${weight.bytes} bytes, over the 200 KB budget`);
+      check(weight.blocking === 0, `${url}: ${weight.blocking} render-blocking script(s)`);
       const term = page.locator('a.term').first();
       await term.focus();
       const tip = await page.evaluate(() => {
