@@ -489,13 +489,14 @@ fn resolve_links(
             .doc
             .links
             .iter()
-            .map(|l| (l.dest.clone(), l.line, l.col))
+            .map(|l| (l.dest.clone(), l.offset, l.len))
             .collect();
-        dests.extend(note_links(p));
-        for (dest, line, col) in dests {
-            let loc = p
-                .map()
-                .line_location(line, col.saturating_sub(1), dest.len().max(1));
+        dests.extend(note_links(p).into_iter().map(|(d, o)| {
+            let len = d.len();
+            (d, o, len)
+        }));
+        for (dest, offset, len) in dests {
+            let loc = p.map().locate(offset, len.max(1));
             match resolve(
                 &dest, i, pages, linked, config, &by_file, &urls, &ids, assets,
             ) {
@@ -525,29 +526,38 @@ fn resolve_links(
     }
 }
 
-/// Links written in front-matter Markdown (summary, notice, annotation notes), located at their key.
-fn note_links(p: &Page) -> Vec<(String, usize, usize)> {
+/// Links written in front-matter Markdown (summary, notice, annotation notes), at the place in the
+/// front matter where their destination is written.
+fn note_links(p: &Page) -> Vec<(String, usize)> {
+    let front = p.front();
     let mut out = Vec::new();
-    let mut scan = |md: &str, line: usize| {
+    let mut scan = |md: &str, from: usize| {
         for ev in pulldown_cmark::Parser::new_ext(md, crate::parse::options()) {
             if let pulldown_cmark::Event::Start(
                 pulldown_cmark::Tag::Link { dest_url, .. }
                 | pulldown_cmark::Tag::Image { dest_url, .. },
             ) = ev
             {
-                out.push((dest_url.to_string(), line, 1));
+                let at = front[from.min(front.len())..]
+                    .find(dest_url.as_ref())
+                    .map_or(from, |i| from + i);
+                out.push((dest_url.to_string(), at));
             }
         }
     };
+    let key_offset = |key: &str| crate::frontmatter::find_key(front, key).unwrap_or(0);
     if let Some(s) = &p.summary {
-        scan(s, p.key_location("summary").line);
+        scan(s, key_offset("summary"));
     }
     if let Some(s) = &p.notice {
-        scan(s, p.key_location("notice").line);
+        scan(s, key_offset("notice"));
     }
     if let Some(iv) = &p.interview {
+        let line_starts: Vec<usize> = std::iter::once(0)
+            .chain(front.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
         for a in &iv.annotations {
-            scan(&a.note, a.line);
+            scan(&a.note, line_starts.get(a.line - 1).copied().unwrap_or(0));
         }
     }
     out
