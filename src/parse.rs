@@ -327,6 +327,17 @@ fn push_block(
                 turn = Some(doc.turns.len() - 1);
             }
             Label::Unknown(name) => {
+                // Still a turn, so one wrong label does not shift every turn after it and
+                // cascade into alignment errors; the `?` marks it for the later stages.
+                doc.turns.push(Turn {
+                    n: doc.turns.len() + 1,
+                    speaker: format!("?{name}"),
+                    line,
+                    first: index,
+                    last: index,
+                    section,
+                });
+                turn = Some(doc.turns.len() - 1);
                 let known: Vec<_> = {
                     let mut v: Vec<_> = labels.by_label.keys().cloned().collect();
                     v.sort();

@@ -51,8 +51,14 @@ fn malformed_yaml_is_reported_at_the_files_own_line() {
         .parse()
         .unwrap();
     assert!((3..=4).contains(&line), "reported at line {line}:\n{text}");
-    assert!(text.contains("the `[` opened here is never closed"), "{text}");
-    assert!(text.contains("content/articles/bad.md:3:9"), "points back to the bracket:\n{text}");
+    assert!(
+        text.contains("the `[` opened here is never closed"),
+        "{text}"
+    );
+    assert!(
+        text.contains("content/articles/bad.md:3:9"),
+        "points back to the bracket:\n{text}"
+    );
     assert!(text.contains("close the `[` on line 3 with `]`"), "{text}");
 }
 

@@ -117,3 +117,49 @@ pub fn urls(html: &str) -> Vec<String> {
     }
     out
 }
+
+/// Every `id` attribute value in an HTML string.
+pub fn ids(html: &str) -> std::collections::HashSet<String> {
+    let mut out = std::collections::HashSet::new();
+    let mut rest = html;
+    while let Some(i) = rest.find(" id=\"") {
+        rest = &rest[i + 5..];
+        if let Some(j) = rest.find('"') {
+            out.insert(rest[..j].to_string());
+            rest = &rest[j..];
+        }
+    }
+    out
+}
+
+/// Percent-decodes a URL fragment (browsers decode it before matching ids).
+pub fn decode(s: &str) -> String {
+    url::form_urlencoded::parse(format!("x={}", s.replace('+', "%2B")).as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
+}
+
+/// Checks that `href` (site-absolute, under `base`) names an existing file in `book`, and that its
+/// fragment is an id of that page.
+pub fn assert_link_lands(book: &Path, base: &str, href: &str) {
+    let (path, frag) = href.split_once('#').unwrap_or((href, ""));
+    let rel = path
+        .strip_prefix(base)
+        .unwrap_or_else(|| panic!("{href} is outside {base}"));
+    let file = if rel.is_empty() || rel.ends_with('/') {
+        book.join(rel).join("index.html")
+    } else {
+        book.join(rel)
+    };
+    let html = std::fs::read_to_string(&file)
+        .unwrap_or_else(|_| panic!("{href}: no file {}", file.display()));
+    if !frag.is_empty() {
+        assert!(
+            ids(&html).contains(&decode(frag)),
+            "{href}: no id `{}` in {}",
+            decode(frag),
+            file.display()
+        );
+    }
+}
