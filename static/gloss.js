@@ -17,6 +17,9 @@
   function inMargin(note) {
     return getComputedStyle(note).float !== 'none';
   }
+  function fixed(note) {
+    return inMargin(note) || note.classList.contains('is-inline');
+  }
   function marksOf(id) {
     return doc.querySelectorAll('mark.anno[data-note="' + id + '"]');
   }
@@ -32,7 +35,7 @@
     refs.forEach(function (ref) {
       var note = noteOf(ref);
       if (!note) return;
-      if (inMargin(note)) {
+      if (fixed(note)) {
         ref.removeAttribute('aria-expanded');
         ref.removeAttribute('aria-controls');
       } else {
@@ -51,13 +54,13 @@
   refs.forEach(function (ref) {
     ref.addEventListener('click', function (e) {
       var note = noteOf(ref);
-      if (!note || inMargin(note)) return;
+      if (!note || fixed(note)) return;
       e.preventDefault();
       toggle(ref);
     });
     ref.addEventListener('keydown', function (e) {
       var note = noteOf(ref);
-      if ((e.key === ' ' || e.key === 'Spacebar') && note && !inMargin(note)) {
+      if ((e.key === ' ' || e.key === 'Spacebar') && note && !fixed(note)) {
         e.preventDefault();
         toggle(ref);
       }
@@ -78,50 +81,93 @@
   }
 
   // A margin note starts below its paragraph (where the engine puts it); lift it level with
-  // its passage. Floats with clear never overlap, so notes close together stack.
+  // its passage, but never over the note before it: notes close together stack. One that
+  // would end up far below its passage stays in the text instead, after its paragraph.
   function placeNotes() {
-    var margin = notes.filter(inMargin);
-    margin.forEach(function (n) { n.style.marginTop = ''; });
-    margin.forEach(function (n) {
-      var ref = doc.querySelector('a.ref[href="#' + n.id + '"]');
-      var mark = marksOf(n.id)[0] || ref;
+    notes.forEach(function (n) {
+      n.style.marginTop = '';
+      n.classList.remove('is-inline');
+    });
+    var floor = -Infinity;
+    var far = Math.max(240, innerHeight * 0.4);
+    notes.filter(inMargin).forEach(function (n) {
+      var mark = marksOf(n.id)[0] || doc.querySelector('a.ref[href="#' + n.id + '"]');
       if (!mark) return;
-      var lift = n.getBoundingClientRect().top - mark.getBoundingClientRect().top;
+      var at = mark.getBoundingClientRect().top;
+      var want = Math.max(at, floor + 12);
+      if (want - at > far) {
+        n.classList.add('is-inline');
+        return;
+      }
+      var lift = n.getBoundingClientRect().top - want;
       if (lift > 0) n.style.marginTop = 'calc(.15rem - ' + lift + 'px)';
+      floor = n.getBoundingClientRect().bottom;
     });
   }
   var pending = 0;
   function relayout() {
     cancelAnimationFrame(pending);
-    pending = requestAnimationFrame(function () { syncRefs(); placeNotes(); });
+    pending = requestAnimationFrame(function () { placeNotes(); syncRefs(); });
   }
   if (notes.length) {
     openTarget();
-    syncRefs();
     placeNotes();
+    syncRefs();
     addEventListener('resize', relayout);
     addEventListener('load', relayout);
     addEventListener('hashchange', function () { openTarget(); relayout(); });
     if (doc.fonts && doc.fonts.ready) doc.fonts.ready.then(relayout);
   }
 
-  // Glossary tooltips, from the hidden definitions the links are described by.
+  // Glossary tooltips: the text of the hidden definition a term link is described by or,
+  // for a link without one, its entry on the glossary page it points to (fetched once).
   var tip = null;
   var tipFor = null;
   var hideTimer = 0;
-  function showTip(link) {
+  var glossaries = {};
+  function definition(link) {
     var def = doc.getElementById(link.getAttribute('aria-describedby') || '');
-    if (!def) return;
+    if (def && def !== tip) return Promise.resolve({ text: def.textContent, lang: root.lang });
+    var parts = link.href.split('#');
+    if (!parts[1] || !window.fetch) return Promise.resolve(null);
+    glossaries[parts[0]] = glossaries[parts[0]] || fetch(parts[0])
+      .then(function (r) { return r.ok ? r.text() : ''; })
+      .then(function (html) { return new DOMParser().parseFromString(html, 'text/html'); })
+      .catch(function () { return null; });
+    return glossaries[parts[0]].then(function (page) {
+      var entry = page && page.getElementById(decodeURIComponent(parts[1]));
+      if (!entry) return null;
+      var term = entry.querySelector('dt');
+      var text = entry.querySelector('dd p');
+      term = term ? term.firstChild.textContent.trim() : '';
+      text = text ? text.firstChild.textContent.trim() : '';
+      return { text: term + ': ' + text, lang: page.documentElement.lang };
+    });
+  }
+  function showTip(link) {
     clearTimeout(hideTimer);
+    tipFor = link;
+    definition(link).then(function (d) {
+      if (tipFor === link && d) draw(link, d.text, d.lang);
+    });
+  }
+  function draw(link, text, lang) {
     if (!tip) {
       tip = doc.createElement('div');
       tip.className = 'tooltip';
-      tip.setAttribute('aria-hidden', 'true');
+      tip.id = 'gloss-tooltip';
+      tip.setAttribute('role', 'tooltip');
       tip.addEventListener('mouseenter', function () { clearTimeout(hideTimer); });
       tip.addEventListener('mouseleave', function () { hideTip(); });
       doc.body.appendChild(tip);
     }
-    var text = def.textContent;
+    // A link described by its own hidden definition needs no second reading of the tooltip.
+    var own = link.hasAttribute('aria-describedby') && link.getAttribute('aria-describedby') !== tip.id;
+    if (own) tip.setAttribute('aria-hidden', 'true');
+    else {
+      tip.removeAttribute('aria-hidden');
+      link.setAttribute('aria-describedby', tip.id);
+    }
     var cut = text.indexOf(': ');
     tip.textContent = '';
     if (cut > 0) {
@@ -132,9 +178,8 @@
     } else {
       tip.textContent = text;
     }
-    tip.lang = root.lang;
+    tip.lang = lang;
     tip.hidden = false;
-    tipFor = link;
     var r = link.getClientRects()[0] || link.getBoundingClientRect();
     var w = tip.offsetWidth;
     var h = tip.offsetHeight;
@@ -147,7 +192,11 @@
   }
   function hideTip(now) {
     clearTimeout(hideTimer);
-    var go = function () { if (tip) tip.hidden = true; tipFor = null; };
+    var go = function () {
+      if (tip) tip.hidden = true;
+      if (tipFor && tipFor.getAttribute('aria-describedby') === 'gloss-tooltip') tipFor.removeAttribute('aria-describedby');
+      tipFor = null;
+    };
     if (now) go(); else hideTimer = setTimeout(go, 150);
   }
   doc.addEventListener('mouseover', function (e) {

@@ -7,7 +7,8 @@
 // - takes screenshots of an interview page, its parallel page and a topic page, in every
 //   language, at 390 and 1280 px, light and dark, into tests/browser/artifacts/screenshots/;
 // - checks that no page of the site scrolls sideways at 360, 390, 768 and 1280 px;
-// - checks the side notes: beside their passage on wide screens, collapsed and opened by their
+// - checks the side notes: beside their passage on wide screens (or, when the margin is too
+//   crowded there, in the text after their paragraph), collapsed and opened by their
 //   reference (click, Enter, Space) on narrow ones;
 // - checks that a glossary term shows its definition on keyboard focus;
 // - checks the interview page's budget: HTML + CSS + JS under 200 KB, no render-blocking script;
@@ -189,13 +190,23 @@ async function main() {
         const text = n.closest('.turn-body').getBoundingClientRect();
         const r = n.getBoundingClientRect();
         const m = mark.getBoundingClientRect();
-        return { id: n.id, visible: r.height > 0, right: r.left >= text.right, dy: Math.round(r.top - m.top) };
+        return {
+          id: n.id, visible: r.height > 0, right: r.left >= text.right, dy: Math.round(r.top - m.top),
+          inline: n.classList.contains('is-inline'), below: r.top >= m.bottom,
+        };
       }));
       for (const n of placed) {
+        if (n.inline) {
+          // Too far from its passage for the margin: shown in the text, after its paragraph.
+          check(n.visible && n.below, `${url} (${lang}) at 1280px: note ${n.id}, kept in the text, is not shown after its passage`);
+          continue;
+        }
         check(n.visible && n.right, `${url} (${lang}) at 1280px: note ${n.id} is not in the right margin`);
         // Beside its passage: level with it, or pushed down by the note before it, never above.
         check(n.dy >= -2 && n.dy < 400, `${url} (${lang}) at 1280px: note ${n.id} is ${n.dy}px from its passage`);
       }
+      const inline = placed.filter((n) => n.inline).length;
+      console.log(`${url}: ${placed.length - inline} notes in the margin, ${inline} kept in the text`);
       // Budget: the page's HTML, CSS and JS under 200 KB before compression; no blocking script.
       const weight = await page.evaluate(() => {
         const nav = performance.getEntriesByType('navigation')[0];
