@@ -18,7 +18,13 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 5] = [Kind::Turn, Kind::Note, Kind::Section, Kind::Page, Kind::Term];
+    pub const ALL: [Kind; 5] = [
+        Kind::Turn,
+        Kind::Note,
+        Kind::Section,
+        Kind::Page,
+        Kind::Term,
+    ];
 
     pub fn index(self) -> usize {
         Kind::ALL.iter().position(|k| *k == self).unwrap_or(0)
@@ -94,10 +100,17 @@ fn blocks_text(p: &Page, blocks: impl Iterator<Item = usize>) -> String {
 
 fn interview_docs(ctx: &Ctx, page: usize) -> Vec<SearchDoc> {
     let p = &ctx.pages[page];
-    let iv = p.interview.as_ref().expect("interview pages have an interview");
+    let iv = p
+        .interview
+        .as_ref()
+        .expect("interview pages have an interview");
     let mut docs = Vec::new();
     // The title, summary and the loose paragraphs before the first section: the top of the page.
-    let first_section = p.doc.sections.first().map_or(p.doc.blocks.len(), |s| s.heading);
+    let first_section = p
+        .doc
+        .sections
+        .first()
+        .map_or(p.doc.blocks.len(), |s| s.heading);
     let intro = blocks_text(
         p,
         (0..first_section).filter(|&b| p.doc.blocks[b].turn.is_none()),
@@ -113,7 +126,9 @@ fn interview_docs(ctx: &Ctx, page: usize) -> Vec<SearchDoc> {
         let loose = blocks_text(
             p,
             (0..p.doc.blocks.len()).filter(|&b| {
-                b != sec.heading && p.doc.blocks[b].section == Some(s) && p.doc.blocks[b].turn.is_none()
+                b != sec.heading
+                    && p.doc.blocks[b].section == Some(s)
+                    && p.doc.blocks[b].turn.is_none()
             }),
         );
         docs.extend(doc(

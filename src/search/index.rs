@@ -94,7 +94,10 @@ pub fn decode_postings(s: &str) -> Vec<u32> {
     let value = |b: u8| -> (bool, u32) {
         match TERMINAL.iter().position(|&t| t == b) {
             Some(v) => (true, v as u32),
-            None => (false, CONTINUE.iter().position(|&c| c == b).unwrap_or(0) as u32),
+            None => (
+                false,
+                CONTINUE.iter().position(|&c| c == b).unwrap_or(0) as u32,
+            ),
         }
     };
     let bytes = s.as_bytes();
@@ -116,7 +119,11 @@ pub fn decode_postings(s: &str) -> Vec<u32> {
         let first = read(&mut i);
         for (k, &b) in bytes[i..].iter().enumerate() {
             let v = value(b).1;
-            out.extend((0..5).filter(|bit| v & (1 << bit) != 0).map(|bit| first + (k * 5 + bit) as u32));
+            out.extend(
+                (0..5)
+                    .filter(|bit| v & (1 << bit) != 0)
+                    .map(|bit| first + (k * 5 + bit) as u32),
+            );
         }
         return out;
     }
@@ -168,7 +175,13 @@ fn write_shards(terms: &[(String, Vec<u32>)]) -> (Vec<String>, Vec<String>) {
 
 pub fn build(pages: &[SearchPage], config: &Config) -> Files {
     // Pages by language, so the pages holding a word are close together and their gaps small.
-    let lang_pos = |l: &str| config.languages.iter().position(|x| x.key == l).unwrap_or(0);
+    let lang_pos = |l: &str| {
+        config
+            .languages
+            .iter()
+            .position(|x| x.key == l)
+            .unwrap_or(0)
+    };
     let mut order: Vec<usize> = (0..pages.len()).collect();
     order.sort_by_key(|&i| lang_pos(&pages[i].lang));
 
@@ -259,14 +272,22 @@ mod tests {
 
     #[test]
     fn postings_round_trip_as_lists_and_bitmaps() {
-        for ids in [vec![0], vec![31], vec![32, 33], vec![3, 900, 70_000, 70_001]] {
+        for ids in [
+            vec![0],
+            vec![31],
+            vec![32, 33],
+            vec![3, 900, 70_000, 70_001],
+        ] {
             let enc = encode_postings(&ids);
             assert!(!enc.starts_with(BITMAP));
             assert_eq!(decode_postings(&enc), ids, "{enc}");
         }
         let dense: Vec<u32> = (100..400).filter(|d| d % 3 != 0).collect();
         let enc = encode_postings(&dense);
-        assert!(enc.starts_with(BITMAP), "a dense list is stored as a bitmap");
+        assert!(
+            enc.starts_with(BITMAP),
+            "a dense list is stored as a bitmap"
+        );
         assert!(enc.len() < dense.len() / 2);
         assert_eq!(decode_postings(&enc), dense);
     }

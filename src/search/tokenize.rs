@@ -70,9 +70,7 @@ pub fn stem(word: &str) -> String {
     let keep = |k: usize| c[..k].iter().collect::<String>();
     match c[n - 2] {
         'u' | 's' => word.to_string(),
-        'e' if n > 3 && c[n - 3] == 'i' && c[n - 4] != 'a' && c[n - 4] != 'e' => {
-            keep(n - 3) + "y"
-        }
+        'e' if n > 3 && c[n - 3] == 'i' && c[n - 4] != 'a' && c[n - 4] != 'e' => keep(n - 3) + "y",
         'e' if matches!(c[n - 3], 'i' | 'a' | 'o' | 'e') => word.to_string(),
         _ => keep(n - 1),
     }
@@ -154,7 +152,11 @@ mod tests {
     #[test]
     fn folding_twice_changes_nothing() {
         for (t, s) in FOLD.iter() {
-            assert_eq!(fold(&s.to_string()), s.to_string(), "{t} → {s} is not final");
+            assert_eq!(
+                fold(&s.to_string()),
+                s.to_string(),
+                "{t} → {s} is not final"
+            );
         }
     }
 
@@ -162,7 +164,15 @@ mod tests {
     fn english_is_case_folded_and_stemmed() {
         assert_eq!(
             toks("Transistors and COMPANIES, the Anchor-Tenant's bus"),
-            ["transistor", "and", "company", "the", "anchor", "tenant", "bus"]
+            [
+                "transistor",
+                "and",
+                "company",
+                "the",
+                "anchor",
+                "tenant",
+                "bus"
+            ]
         );
         assert_eq!(toks("OpenAI’s"), ["openai"]);
         assert_eq!(stem("glass"), "glass");
@@ -186,7 +196,10 @@ mod tests {
 
     #[test]
     fn punctuation_of_both_scripts_is_ignored() {
-        assert_eq!(toks("「晶體管」，（transistor）。"), ["晶体", "体管", "transistor"]);
+        assert_eq!(
+            toks("「晶體管」，（transistor）。"),
+            ["晶体", "体管", "transistor"]
+        );
         assert_eq!(toks("晶體。管"), ["晶体", "管"], "a full stop ends the run");
         assert!(toks("，。！？、；：「」『』（）…—·《》!?.,;:()[]{}\"'").is_empty());
     }
