@@ -1,5 +1,5 @@
 //! Search on the interview site: every result links to an anchor its page really has, turns are
-//! results of their own, and the browser's tokeniser (static/search.js, run in Node) cuts text
+//! results of their own, and the browser's tokeniser (static/search-engine.js, run in Node) cuts text
 //! exactly as the Rust one that built the index.
 
 mod common;
@@ -159,7 +159,7 @@ fn browser_tokeniser_agrees_with_rust() {
     let mut child = Command::new("node")
         .arg("-e")
         .arg(script)
-        .arg(repo.join("static/search.js"))
+        .arg(repo.join("static/search-engine.js"))
         .arg(repo.join("src/search/fold.txt"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
