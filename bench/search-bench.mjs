@@ -84,8 +84,16 @@ async function measure(api, fetchText, lang, list) {
   }
   for (const q of list) cold.push(await one(q));
   found = 0;
-  for (let r = 0; r < 5; r++) for (const q of list) warm.push(await one(q));
-  return { load, cold, warm, found: found / 5 };
+  const slowest = new Map();
+  for (let r = 0; r < 5; r++) {
+    for (const q of list) {
+      const ms = await one(q);
+      warm.push(ms);
+      slowest.set(q, Math.max(slowest.get(q) || 0, ms));
+    }
+  }
+  const slow = [...slowest].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([q, ms]) => `${q}: ${ms.toFixed(1)} ms`);
+  return { load, cold, warm, found: found / 5, slow };
 }
 
 const node = await measure(search, (p) => Promise.resolve(fs.readFileSync(path.join(site, p), 'utf8')), meta.languages[0][0], list);
@@ -115,4 +123,4 @@ const kb = (n) => (n / 1024).toFixed(1) + ' KB';
 const fmt = (s) => `${s.median.toFixed(1)} / ${s.p95.toFixed(1)} ms`;
 const cpu = os.cpus()[0].model.replace(/\s+/g, ' ');
 console.log(`| ${name} | ${meta.pages.length} | ${docs} | ${kb(text)} | ${kb(index)} (${(100 * index / text).toFixed(1)}%) | ${kb(store)} | ${list.length} (${node.found} found) | ${fmt(stats(node.warm))} | ${fmt(stats(node.cold))} | ${browser ? fmt(stats(browser.warm)) : '–'} | ${browser ? fmt(stats(browser.cold)) : '–'} | ${browser ? browser.load.toFixed(0) + ' ms' : '–'} |`);
-console.error(JSON.stringify({ name, cpu, load: os.loadavg(), pages: meta.pages.length, docs, text, index, store, shards: meta.shards.length, queries: list, node: { warm: stats(node.warm), cold: stats(node.cold), load: node.load }, chromium4x: browser && { warm: stats(browser.warm), cold: stats(browser.cold), load: browser.load } }));
+console.error(JSON.stringify({ name, cpu, load: os.loadavg(), pages: meta.pages.length, docs, text, index, store, shards: meta.shards.length, queries: list, node: { warm: stats(node.warm), cold: stats(node.cold), load: node.load, slowest: node.slow }, chromium4x: browser && { warm: stats(browser.warm), cold: stats(browser.cold), load: browser.load, slowest: browser.slow } }));
