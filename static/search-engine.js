@@ -464,6 +464,11 @@
       });
     });
     var list = Array.from(items.values());
+    /* A turn comes before the notes on it: the note explains the passage the reader looks for. */
+    list.forEach(function (it) {
+      var d = it.hit.doc, turn = d.kind === 'n' && d.label ? items.get(d.label) : null;
+      if (turn && turn.score <= it.score) it.score = turn.score * 0.99;
+    });
     list.forEach(function (it) {
       if (it.hit.current) return;
       var row = meta.pages[it.hit.page];

@@ -95,7 +95,7 @@
     function label(hit) {
       var d = hit.doc;
       if (d.kind === 't') return d.label + ' · ' + ui.turn + ' ' + d.anchor.slice(2);
-      if (d.kind === 'n') return ui.note;
+      if (d.kind === 'n') return ui.note + (d.label ? ' · ' + ui.turn + ' ' + d.label.slice(2) : '');
       if (d.kind === 'p') return '';
       return d.label;
     }

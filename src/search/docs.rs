@@ -2,6 +2,7 @@
 //! interview turns (`#t-N`, with their speaker), annotations (`#a-id`), interview sections,
 //! other pages cut at their headings, and glossary entries (`glossary/#term-id`), in every language.
 
+use crate::anchor::Anchor;
 use crate::markdown::block_text;
 use crate::page::{Page, PageKind};
 use crate::present::{Ctx, strip_markdown};
@@ -37,7 +38,8 @@ pub struct SearchDoc {
     pub kind: Kind,
     /// Fragment identifier on the page, without `#`; empty for the top of the page.
     pub anchor: String,
-    /// The speaker of a turn, the heading of a section, the name of a term.
+    /// The speaker of a turn, the turn (`t-N`) an annotation sits in, the heading of a section,
+    /// the name of a term.
     pub label: String,
     pub text: String,
 }
@@ -154,15 +156,19 @@ fn interview_docs(ctx: &Ctx, page: usize) -> Vec<SearchDoc> {
     }
     let anchors = &ctx.linked.pages[page].anchors;
     for (a, ann) in iv.annotations.iter().enumerate() {
-        // An annotation that found no place is not drawn, so there is nothing to link to.
-        if anchors.get(a).is_some_and(Option::is_some) {
-            docs.extend(doc(
-                Kind::Note,
-                format!("a-{}", ann.id),
-                String::new(),
-                strip_markdown(&ann.note),
-            ));
-        }
+        // An annotation that found no place is not drawn, so there is nothing to link to. Its
+        // label is the turn it sits in, so the browser can rank the turn before its note.
+        let turn = match anchors.get(a).cloned().flatten() {
+            None => continue,
+            Some(Anchor::Turn(t)) => Some(t),
+            Some(Anchor::Span { block, .. }) => p.doc.blocks[block].turn,
+        };
+        docs.extend(doc(
+            Kind::Note,
+            format!("a-{}", ann.id),
+            turn.map(|t| p.doc.turns[t].anchor()).unwrap_or_default(),
+            strip_markdown(&ann.note),
+        ));
     }
     docs
 }
