@@ -64,11 +64,11 @@ echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 for site in interview corpus; do
   root=.
   [[ $site == corpus ]] && root=$CORPUS
-  "$gloss" build --root "$root" --out "$work/$site" --base-url http://127.0.0.1/ >/dev/null
+  "$gloss" build --root "$root" --out "$work/out-$site" --base-url http://127.0.0.1/ >/dev/null
   name="interview site"
   [[ $site == corpus ]] && name="$(ls "$root/content/interviews" | grep -v '^_index' | grep -c '\.en\.md$') generated interviews"
   # The table row on stdout; the details (every query, the slowest ones) as JSON on stderr.
-  node bench/search-bench.mjs "$name" "$work/$site"
+  node bench/search-bench.mjs "$name" "$work/out-$site"
 done
 echo
 echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
