@@ -18,12 +18,11 @@
 // Needs Debian's chromium (`apt-get install -y chromium`) and, for Chinese text in the
 // screenshots, a CJK font (`apt-get install -y fonts-noto-cjk`).
 
-import { createServer } from 'node:http';
-import { readFile, stat, mkdir, readdir } from 'node:fs/promises';
+import { readFile, mkdir, readdir } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { serve, launch } from './serve.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..');
@@ -51,40 +50,6 @@ function basePath() {
   return '/';
 }
 const base = basePath();
-
-const types = {
-  '.html': 'text/html; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8', '.json': 'application/json',
-  '.jsonld': 'application/ld+json', '.xml': 'application/xml', '.svg': 'image/svg+xml',
-  '.png': 'image/png', '.jpg': 'image/jpeg', '.txt': 'text/plain; charset=utf-8',
-};
-
-// A static server like GitHub Pages: directories serve index.html, misses serve 404.html.
-function serve() {
-  const server = createServer(async (req, res) => {
-    const url = new URL(req.url, 'http://x');
-    let rel = decodeURIComponent(url.pathname);
-    if (!rel.startsWith(base)) return notFound(res);
-    rel = rel.slice(base.length);
-    let file = path.join(book, rel);
-    if (!file.startsWith(book)) return notFound(res);
-    try {
-      if ((await stat(file)).isDirectory()) file = path.join(file, 'index.html');
-      const body = await readFile(file);
-      res.writeHead(200, { 'content-type': types[path.extname(file)] || 'application/octet-stream' });
-      res.end(body);
-    } catch {
-      notFound(res);
-    }
-  });
-  async function notFound(res) {
-    let body = 'not found';
-    try { body = await readFile(path.join(book, '404.html')); } catch { /* plain text then */ }
-    res.writeHead(404, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(body);
-  }
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
 
 async function htmlPages(dir, prefix = '') {
   const out = [];
@@ -118,13 +83,8 @@ async function main() {
     process.exit(2);
   }
   await mkdir(outDir, { recursive: true });
-  const server = await serve();
-  const origin = `http://127.0.0.1:${server.address().port}`;
-  const browser = await chromium.launch({
-    executablePath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--no-first-run'],
-  });
+  const { server, origin } = await serve(book, base);
+  const browser = await launch();
   const problems = [];
   async function open(ctx, url) {
     const page = await ctx.newPage();
