@@ -49,7 +49,11 @@ fn each_annotation_is_drawn_beside_its_quote() {
     let (site, _) = built();
     let zh = read(site.path(), "book/interviews/first/index.html");
     // The passage is marked, numbered, and the note follows the paragraph that holds it.
-    let mark = zh.find(r##"<mark class="anno" data-note="a-transistor">晶體管</mark><a class="ref" href="#a-transistor""##).expect("marked passage");
+    let mark = zh
+        .find(
+            r##"<mark data-note="a-transistor">晶體管</mark><a class="ref" href="#a-transistor""##,
+        )
+        .expect("marked passage");
     let para_end = mark + zh[mark..].find("</p>").unwrap();
     let note = zh
         .find(r#"<div class="note" id="a-transistor""#)
