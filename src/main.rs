@@ -1,5 +1,6 @@
-//! The `gloss` command line: build, check (and later serve); prints diagnostics and sets the exit code.
+//! The `gloss` command line: build, check, serve; prints diagnostics and sets the exit code.
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -46,6 +47,24 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Preview the site: build it in memory, serve it, rebuild and reload on every save
+    Serve {
+        /// The site's folder (holding book.toml)
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Port to listen on (0: any free port)
+        #[arg(long, default_value_t = 3000)]
+        port: u16,
+        /// Address to listen on; anything but loopback shows the preview to your network
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: IpAddr,
+        /// Open the site in the default browser
+        #[arg(long)]
+        open: bool,
+        /// Include pages marked `draft: true`
+        #[arg(long)]
+        drafts: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -78,6 +97,34 @@ fn main() -> ExitCode {
                 write: false,
             };
             run(&opts, "checked")
+        }
+        Command::Serve {
+            root,
+            port,
+            bind,
+            open,
+            drafts,
+        } => {
+            let opts = gloss::serve::ServeOptions {
+                build: Options {
+                    root,
+                    overrides: Overrides {
+                        drafts,
+                        ..Overrides::default()
+                    },
+                    write: false,
+                },
+                bind,
+                port,
+                open,
+            };
+            match gloss::serve::run(opts) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(d) => {
+                    eprint!("{}", render_one(&d, 1));
+                    ExitCode::FAILURE
+                }
+            }
         }
     }
 }
