@@ -61,6 +61,9 @@ enum Command {
         /// Open the site in the default browser
         #[arg(long)]
         open: bool,
+        /// Serve under this URL's path, e.g. https://USER.github.io/REPO/ (overrides book.toml)
+        #[arg(long)]
+        base_url: Option<String>,
         /// Include pages marked `draft: true`
         #[arg(long)]
         drafts: bool,
@@ -103,14 +106,16 @@ fn main() -> ExitCode {
             port,
             bind,
             open,
+            base_url,
             drafts,
         } => {
             let opts = gloss::serve::ServeOptions {
                 build: Options {
                     root,
                     overrides: Overrides {
+                        base_url,
                         drafts,
-                        ..Overrides::default()
+                        out: None,
                     },
                     write: false,
                 },
