@@ -116,13 +116,13 @@ impl Server {
                     name = v.trim().to_string();
                 } else if let Some(v) = line.strip_prefix("data:") {
                     data.push_str(v.strip_prefix(' ').unwrap_or(v));
-                } else if line.is_empty()
-                    && !name.is_empty()
-                    && tx
-                        .send((std::mem::take(&mut name), std::mem::take(&mut data)))
-                        .is_err()
-                {
-                    return;
+                } else if line.is_empty() {
+                    // As a browser does (HTML's event-stream rules): an event without data is
+                    // not dispatched at all.
+                    let (n, d) = (std::mem::take(&mut name), std::mem::take(&mut data));
+                    if !n.is_empty() && !d.is_empty() && tx.send((n, d)).is_err() {
+                        return;
+                    }
                 }
             }
         });
@@ -236,6 +236,15 @@ fn an_edit_reloads_the_page_and_a_broken_file_shows_the_overlay_over_the_last_go
         .unwrap_or_else(|| panic!("no failure event\n{}", server.stderr()));
     let overlay: String = serde_json::from_str(&overlay).expect("overlay is a JSON string");
     assert!(overlay.contains("role=\"alertdialog\""), "{overlay}");
+    // The saved file's own error comes first, before the links it broke elsewhere.
+    let first_place = overlay
+        .find("content/")
+        .map(|i| &overlay[i..])
+        .unwrap_or("");
+    assert!(
+        first_place.starts_with("content/interviews/first.md:2:"),
+        "{overlay}"
+    );
     assert!(
         overlay.contains("content/interviews/first.md:2:"),
         "the overlay names file and line: {overlay}"
@@ -553,4 +562,37 @@ fn serve_never_writes_the_output_folder_and_build_output_has_no_reload_script() 
             );
         }
     }
+}
+
+#[test]
+fn a_template_error_shows_the_overlay_naming_the_template_and_line() {
+    let (_tmp, site) = fixture_site("serve-site");
+    let server = Server::start(&site, &[]);
+    let events = server.listen();
+    let template = site.join("templates/page.html");
+    let good = std::fs::read_to_string(&template).unwrap();
+    let lines = good.lines().count();
+    std::fs::write(
+        &template,
+        format!("{good}{{{{ page.title | nosuchfilter(\n"),
+    )
+    .unwrap();
+    let overlay = next_event(&events, "failed", RELOAD)
+        .unwrap_or_else(|| panic!("no failure event\n{}", server.stderr()));
+    let overlay: String = serde_json::from_str(&overlay).unwrap();
+    assert!(
+        overlay.contains(&format!("templates/page.html:{}:", lines + 1)),
+        "{overlay}"
+    );
+    let page = server.get("/repo/notes/colophon/");
+    assert_eq!(page.status, 200, "the last good page is still served");
+    assert!(page.body.contains("id=\"gloss-overlay\""));
+    std::fs::write(&template, good).unwrap();
+    assert!(next_event(&events, "reload", RELOAD).is_some());
+    assert!(
+        !server
+            .get("/repo/notes/colophon/")
+            .body
+            .contains("id=\"gloss-overlay\"")
+    );
 }

@@ -116,25 +116,29 @@ async fn events(State(app): State<App>) -> Sse<impl Stream<Item = Result<SseEven
         first.push(failed(&o));
     }
     let queued = stream::iter(first.into_iter().map(Ok));
-    let live = stream::unfold((rx, app.stopping), |(mut rx, mut stopping)| async move {
-        loop {
-            if *stopping.borrow() {
-                return None;
-            }
-            tokio::select! {
-                ev = rx.recv() => {
-                    let out = match ev {
-                        Ok(Event::Reload) | Err(broadcast::error::RecvError::Lagged(_)) => {
-                            SseEvent::default().event("reload").data("")
-                        }
-                        Ok(Event::Failed(o)) => failed(&o),
-                        Err(broadcast::error::RecvError::Closed) => return None,
-                    };
-                    return Some((Ok(out), (rx, stopping)));
+    let live = stream::unfold((rx, app.stopping), move |(mut rx, mut stopping)| {
+        let shared = shared.clone();
+        async move {
+            loop {
+                if *stopping.borrow() {
+                    return None;
                 }
-                changed = stopping.changed() => {
-                    if changed.is_err() {
-                        return None;
+                tokio::select! {
+                    ev = rx.recv() => {
+                        let out = match ev {
+                            // Browsers drop an event without data: it carries the build's name.
+                            Ok(Event::Reload) | Err(broadcast::error::RecvError::Lagged(_)) => {
+                                SseEvent::default().event("reload").data(shared.hello())
+                            }
+                            Ok(Event::Failed(o)) => failed(&o),
+                            Err(broadcast::error::RecvError::Closed) => return None,
+                        };
+                        return Some((Ok(out), (rx, stopping)));
+                    }
+                    changed = stopping.changed() => {
+                        if changed.is_err() {
+                            return None;
+                        }
                     }
                 }
             }

@@ -65,12 +65,14 @@ impl Shared {
         )
     }
 
-    /// Takes a build's result: a good build replaces the site (and reloads pages when a byte
-    /// changed, or when it ends a failure); a failed one keeps the site and shows the overlay.
+    /// Takes a build's result (`saved`: the files whose change caused it, relative to the root).
+    /// A good build replaces the site (and reloads pages when a byte changed, or when it ends a
+    /// failure); a failed one keeps the site and shows the overlay.
     pub fn apply(
         &self,
         result: Result<Built, Vec<Diagnostic>>,
         why: Option<&str>,
+        saved: &[String],
         started: Instant,
     ) {
         let (built_verb, build_noun) = match why {
@@ -104,11 +106,20 @@ impl Shared {
                 println!("gloss: {built_verb} in {ms} ms: {what}");
             }
             Err(diagnostics) => {
-                let errors: Vec<Diagnostic> = diagnostics
+                let mut errors: Vec<Diagnostic> = diagnostics
                     .iter()
                     .filter(|d| d.is_error())
                     .cloned()
                     .collect();
+                // The file just saved is most likely the cause: its errors first (a broken page
+                // also breaks the links to it, elsewhere).
+                errors.sort_by_key(|d| {
+                    !d.location.as_ref().is_some_and(|l| {
+                        saved
+                            .iter()
+                            .any(|s| l.file.as_path() == std::path::Path::new(s))
+                    })
+                });
                 for (i, d) in errors.iter().enumerate() {
                     eprintln!("{}", render_one(d, i + 1));
                 }

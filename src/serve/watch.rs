@@ -138,12 +138,16 @@ fn run(shared: &Shared, opts: &Options) -> Result<(), notify_debouncer_full::not
             continue;
         }
         let why = describe(&relevant, &watched.root);
+        let saved: Vec<String> = relevant
+            .iter()
+            .map(|p| crate::fs::rel_string(p, &watched.root))
+            .collect();
         if relevant.iter().any(|p| watched.reshapes(p)) {
             let now = Watched::of(opts);
             watched = now;
             rewatch(&mut debouncer, &watched, &mut current);
         }
-        shared.apply(build(opts), Some(&why), started);
+        shared.apply(build(opts), Some(&why), &saved, started);
     }
     Ok(())
 }
