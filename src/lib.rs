@@ -23,6 +23,7 @@ pub mod parse;
 pub mod present;
 pub mod publish;
 pub mod render;
+pub mod search;
 pub mod serve;
 pub mod text;
 pub mod view;
@@ -138,6 +139,9 @@ pub fn build_in_memory(opts: &Options) -> Result<Built, BuildFailure> {
         .collect();
     for (path, bytes) in jsonld {
         plan.add(Output { path, bytes }, "annotation export", &diags);
+    }
+    for out in search::outputs(&ctx).0 {
+        plan.add(out, "search index", &diags);
     }
     plan.add(
         Output {
