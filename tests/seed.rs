@@ -82,10 +82,7 @@ fn page_paragraphs() -> Vec<String> {
         "/content/interviews/altman-2025.md"
     ))
     .unwrap();
-    let body = text
-        .splitn(3, "\n---\n")
-        .nth(1)
-        .expect("front matter closes");
+    let body = text.split("\n---\n").nth(1).expect("front matter closes");
     body.split("\n\n")
         .map(str::trim)
         .filter(|p| !p.is_empty() && !p.starts_with('#'))
