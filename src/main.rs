@@ -56,7 +56,7 @@ enum Command {
         #[arg(long, default_value_t = 3000)]
         port: u16,
         /// Address to listen on; anything but loopback shows the preview to your network
-        #[arg(long, default_value = "127.0.0.1")]
+        #[arg(long, default_value = "127.0.0.1", value_parser = parse_bind)]
         bind: IpAddr,
         /// Open the site in the default browser
         #[arg(long)]
@@ -132,6 +132,16 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// An IP address, or `localhost`.
+fn parse_bind(s: &str) -> Result<IpAddr, String> {
+    if s.eq_ignore_ascii_case("localhost") {
+        return Ok(IpAddr::from([127, 0, 0, 1]));
+    }
+    s.parse().map_err(|_| {
+        format!("`{s}` is not an IP address (use 127.0.0.1, ::1, 0.0.0.0 or one of this computer's addresses)")
+    })
 }
 
 fn run(opts: &Options, verb: &str) -> ExitCode {

@@ -161,7 +161,22 @@ impl Shared {
     }
 }
 
-/// One build for the server: in memory, nothing written.
+/// One build for the server: in memory, nothing written. A crash of the build (a bug in gloss) is
+/// reported like an error, so the server and its watcher live on to the next save.
 pub fn build(opts: &Options) -> Result<Built, Vec<Diagnostic>> {
-    crate::build_in_memory(opts).map_err(|f| f.diagnostics)
+    let run = std::panic::AssertUnwindSafe(|| crate::build_in_memory(opts));
+    match std::panic::catch_unwind(run) {
+        Ok(result) => result.map_err(|f| f.diagnostics),
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            Err(vec![
+                Diagnostic::error(format!("gloss crashed while building the site: {what}"))
+                    .help("this is a bug in gloss: please report it with the file you just saved"),
+            ])
+        }
+    }
 }
