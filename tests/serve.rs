@@ -257,7 +257,12 @@ fn an_edit_reloads_the_page_and_a_broken_file_shows_the_overlay_over_the_last_go
             .contains("id=\"gloss-overlay\" role=\"alertdialog\"")
     );
     assert!(page.body.contains("content/interviews/first.md:2:"));
-    assert!(server.stderr().contains("content/interviews/first.md:2:"));
+    // The terminal says the same (its reader thread may be a moment behind).
+    let deadline = Instant::now() + RELOAD;
+    while !server.stderr().contains("content/interviews/first.md:2:") {
+        assert!(Instant::now() < deadline, "{}", server.stderr());
+        std::thread::sleep(Duration::from_millis(20));
+    }
 
     // Fixed: a reload, and the page comes back without the overlay.
     edit(

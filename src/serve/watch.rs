@@ -74,21 +74,28 @@ impl Watched {
     }
 }
 
-/// Watches and rebuilds on its own thread until the process ends.
+/// Watches and rebuilds on its own thread until the process ends. Returns once the folders are
+/// watched, so that a save right after the server says it is ready is not missed.
 pub fn spawn(shared: Arc<Shared>, opts: Options) -> std::io::Result<()> {
+    let (ready_tx, ready) = mpsc::channel();
     std::thread::Builder::new()
         .name("gloss-watch".into())
         .spawn(move || {
-            if let Err(e) = run(&shared, &opts) {
+            if let Err(e) = run(&shared, &opts, ready_tx) {
                 eprintln!(
                     "gloss: could not watch the site's files ({e}); changes will not be rebuilt"
                 );
             }
-        })
-        .map(|_| ())
+        })?;
+    let _ = ready.recv_timeout(Duration::from_secs(30));
+    Ok(())
 }
 
-fn run(shared: &Shared, opts: &Options) -> Result<(), notify_debouncer_full::notify::Error> {
+fn run(
+    shared: &Shared,
+    opts: &Options,
+    ready: mpsc::Sender<()>,
+) -> Result<(), notify_debouncer_full::notify::Error> {
     let (tx, rx) = mpsc::channel::<DebounceEventResult>();
     let mut debouncer = new_debouncer(QUIET, Some(QUIET / 3), tx)?;
     let mut watched = Watched::of(opts);
@@ -109,6 +116,7 @@ fn run(shared: &Shared, opts: &Options) -> Result<(), notify_debouncer_full::not
         let _ = debouncer.watch(&watched.root, RecursiveMode::NonRecursive);
     };
     rewatch(&mut debouncer, &watched, &mut current);
+    let _ = ready.send(());
 
     while let Ok(first) = rx.recv() {
         let started = Instant::now();
