@@ -794,9 +794,17 @@ pub fn strip_markdown(md: &str) -> String {
     for e in pulldown_cmark::Parser::new(md) {
         match e {
             pulldown_cmark::Event::Text(t) | pulldown_cmark::Event::Code(t) => s.push_str(&t),
+            // Blocks end with a space; inline markup (`**艾達**談`) must not add one.
             pulldown_cmark::Event::SoftBreak
             | pulldown_cmark::Event::HardBreak
-            | pulldown_cmark::Event::End(_) => s.push(' '),
+            | pulldown_cmark::Event::End(
+                pulldown_cmark::TagEnd::Paragraph
+                | pulldown_cmark::TagEnd::Heading(_)
+                | pulldown_cmark::TagEnd::Item
+                | pulldown_cmark::TagEnd::BlockQuote(_)
+                | pulldown_cmark::TagEnd::CodeBlock
+                | pulldown_cmark::TagEnd::TableCell,
+            ) => s.push(' '),
             _ => {}
         }
     }
