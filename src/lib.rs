@@ -17,6 +17,7 @@ pub mod link;
 pub mod load;
 pub mod map;
 pub mod markdown;
+pub mod memo;
 pub mod page;
 pub mod parse;
 pub mod present;
@@ -120,6 +121,7 @@ pub fn build_in_memory(opts: &Options) -> Result<Built, BuildFailure> {
         linked: &linked,
         glossary: &glossary,
         diags: &diags,
+        memo: Default::default(),
     };
     if let Some(tera) = &tera {
         let jobs = render::jobs(&ctx);
