@@ -41,6 +41,14 @@ pub fn align(pages: &[Page], groups: &BTreeMap<String, Vec<usize>>, diags: &Diag
 
 fn check_turns(a: &Page, b: &Page, diags: &Diagnostics) {
     let (ta, tb) = (&a.doc.turns, &b.doc.turns);
+    // An unknown speaker label is already an error of its own; do not report it twice.
+    if ta
+        .iter()
+        .chain(tb.iter())
+        .any(|t| t.speaker.starts_with('?'))
+    {
+        return;
+    }
     let parted = ta
         .iter()
         .zip(tb.iter())
@@ -101,7 +109,7 @@ fn check_annotations(a: &Page, b: &Page, diags: &Diagnostics) {
                         x.id,
                         other.shown.display()
                     ))
-                    .at(page.map().line_location(x.line, 0, 1))
+                    .at(page.line_item(x.line))
                     .help(format!(
                         "add an annotation with `id: {}` to {}; until then that page shows this note in {}",
                         x.id,

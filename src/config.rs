@@ -195,24 +195,12 @@ pub fn load(root: &Path, overrides: &Overrides, diags: &Diagnostics) -> Result<C
 
 fn toml_error(map: &SourceMap, e: &toml::de::Error) -> Diagnostic {
     let msg = e.message().trim().to_string();
-    let mut d = if let Some((key, expected)) = parse_unknown_field(&msg) {
-        let mut d = Diagnostic::error(format!("unknown key `{key}` in book.toml"));
-        let suggestion = expected
-            .iter()
-            .map(|k| (strsim::jaro_winkler(&key, k), k))
-            .filter(|(s, _)| *s > 0.7)
-            .max_by(|a, b| a.0.total_cmp(&b.0));
-        d = match suggestion {
-            Some((_, k)) => d.help(format!(
-                "did you mean `{k}`? (valid keys here: {})",
-                expected.join(", ")
-            )),
-            None => d.help(format!("valid keys here: {}", expected.join(", "))),
-        };
-        d
-    } else {
-        Diagnostic::error(format!("book.toml is not valid: {msg}"))
-            .help("see docs/config.md for every key book.toml accepts")
+    let mut d = match crate::error::unknown_field(&msg) {
+        Some((key, help)) => {
+            Diagnostic::error(format!("unknown key `{key}` in book.toml")).help(help)
+        }
+        None => Diagnostic::error(format!("book.toml is not valid: {msg}"))
+            .help("see docs/config.md for every key book.toml accepts"),
     };
     if let Some(span) = e.span() {
         d = d.at(map.locate(span.start, span.end.saturating_sub(span.start)));
@@ -220,19 +208,6 @@ fn toml_error(map: &SourceMap, e: &toml::de::Error) -> Diagnostic {
         d = d.in_file(map.path);
     }
     d
-}
-
-/// serde's "unknown field `x`, expected one of `a`, `b`" → ("x", ["a", "b"]).
-fn parse_unknown_field(msg: &str) -> Option<(String, Vec<String>)> {
-    let rest = msg.strip_prefix("unknown field `")?;
-    let (key, rest) = rest.split_once('`')?;
-    let expected = rest
-        .split('`')
-        .skip(1)
-        .step_by(2)
-        .map(str::to_string)
-        .collect();
-    Some((key.to_string(), expected))
 }
 
 fn check(
@@ -247,7 +222,12 @@ fn check(
         map.locate(off, key.len())
     };
     let Some(book) = raw.book else {
-        return Err(Diagnostic::error("book.toml has no [book] table")
+        let what = if map.text.trim().is_empty() {
+            "book.toml is empty"
+        } else {
+            "book.toml has no [book] table"
+        };
+        return Err(Diagnostic::error(what)
             .in_file(map.path)
             .help("add at least:\n\n[book]\ntitle = \"My interviews\"\n\n[language.en]\nname = \"English\""));
     };
@@ -442,15 +422,5 @@ mod tests {
                 .unwrap_err()
                 .contains("query")
         );
-    }
-
-    #[test]
-    fn unknown_field_message_is_understood() {
-        let (k, exp) = parse_unknown_field(
-            "unknown field `biuld-dir`, expected one of `content-dir`, `build-dir`",
-        )
-        .unwrap();
-        assert_eq!(k, "biuld-dir");
-        assert_eq!(exp, vec!["content-dir", "build-dir"]);
     }
 }

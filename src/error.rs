@@ -146,6 +146,26 @@ impl<'a> SourceMap<'a> {
     }
 }
 
+/// serde's "unknown field `x`, expected one of `a`, `b`" → (`x`, a help naming the nearest valid key).
+pub fn unknown_field(msg: &str) -> Option<(String, String)> {
+    let at = msg.find("unknown field `")?;
+    let (key, rest) = msg[at + "unknown field `".len()..].split_once('`')?;
+    let expected: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
+    let nearest = expected
+        .iter()
+        .map(|k| (strsim::jaro_winkler(key, k), k))
+        .filter(|(s, _)| *s > 0.7)
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    let help = match nearest {
+        Some((_, k)) => format!(
+            "did you mean `{k}`? (valid keys here: {})",
+            expected.join(", ")
+        ),
+        None => format!("valid keys here: {}", expected.join(", ")),
+    };
+    Some((key.to_string(), help))
+}
+
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     while !s.is_char_boundary(i) {
         i -= 1;
@@ -248,18 +268,31 @@ pub fn render_one(d: &Diagnostic, n: usize) -> String {
         Severity::Error => "error",
         Severity::Warning => "warning",
     };
+    // One gutter width for the whole diagnostic, as wide as its largest line number (rustc's layout).
+    let width = d
+        .location
+        .iter()
+        .map(|l| l.as_ref())
+        .chain(d.related.iter().map(|(_, l)| l))
+        .map(|l| l.line.to_string().len())
+        .max()
+        .unwrap_or(1);
+    let pad = " ".repeat(width);
     let mut out = format!("{kind}[{n}]: {}\n", d.message);
     if let Some(loc) = &d.location {
-        out.push_str(&render_location("-->", loc));
+        out.push_str(&render_location(&pad, loc));
     }
     for (label, loc) in &d.related {
-        out.push_str(&format!("  = {label}\n"));
-        out.push_str(&render_location("-->", loc));
+        out.push_str(&format!("{pad} = {label}\n"));
+        out.push_str(&render_location(&pad, loc));
     }
     if let Some(help) = &d.help {
         for (i, line) in help.lines().enumerate() {
-            let lead = if i == 0 { "  = help: " } else { "          " };
-            out.push_str(lead);
+            if i == 0 {
+                out.push_str(&format!("{pad} = help: "));
+            } else {
+                out.push_str(&format!("{pad}         "));
+            }
             out.push_str(line);
             out.push('\n');
         }
@@ -267,16 +300,15 @@ pub fn render_one(d: &Diagnostic, n: usize) -> String {
     out
 }
 
-fn render_location(arrow: &str, loc: &Location) -> String {
+fn render_location(pad: &str, loc: &Location) -> String {
     let file = loc.file.display();
     let mut out = if loc.line == 0 {
-        format!("  {arrow} {file}\n")
+        format!("{pad}--> {file}\n")
     } else {
-        format!("  {arrow} {file}:{}:{}\n", loc.line, loc.col)
+        format!("{pad}--> {file}:{}:{}\n", loc.line, loc.col)
     };
     if let (Some(text), true) = (&loc.text, loc.line > 0) {
-        let num = loc.line.to_string();
-        let pad = " ".repeat(num.len());
+        let num = format!("{:>w$}", loc.line, w = pad.len());
         // Long lines (a 10 MB front matter on one line) are cut around the column.
         let shown: String = text
             .chars()
@@ -350,6 +382,15 @@ mod tests {
     }
 
     #[test]
+    fn unknown_fields_get_the_nearest_key() {
+        let (k, help) =
+            unknown_field("unknown field `biuld-dir`, expected one of `content-dir`, `build-dir`")
+                .unwrap();
+        assert_eq!(k, "biuld-dir");
+        assert!(help.starts_with("did you mean `build-dir`?"), "{help}");
+    }
+
+    #[test]
     fn rendering_quotes_the_line_and_underlines_the_span() {
         let path = Path::new("content/a.md");
         let map = SourceMap::new(path, "---\ntitle: [oops\n---\n");
@@ -358,9 +399,9 @@ mod tests {
             .help("close the list with `]`");
         let shown = render_one(&d, 1);
         assert!(shown.contains("error[1]: unclosed bracket"), "{shown}");
-        assert!(shown.contains("--> content/a.md:2:8"), "{shown}");
+        assert!(shown.contains(" --> content/a.md:2:8"), "{shown}");
         assert!(shown.contains("2 | title: [oops"), "{shown}");
         assert!(shown.contains("  |        ^"), "{shown}");
-        assert!(shown.contains("= help: close the list"), "{shown}");
+        assert!(shown.contains("  = help: close the list"), "{shown}");
     }
 }

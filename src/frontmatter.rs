@@ -67,14 +67,57 @@ pub struct RawSource {
     pub publisher: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// A speaker as declared: a full entry, or just a name (`speakers: [Ana, Bo]`, as archives from
+/// other generators write it).
+#[derive(Debug, Clone, Default)]
 pub struct RawSpeaker {
     pub id: String,
     pub name: Option<LangText>,
     pub role: Option<String>,
     pub link: Option<String>,
     pub slug: Option<String>,
+}
+
+const SPEAKER_FIELDS: &[&str] = &["id", "name", "role", "link", "slug"];
+
+impl<'de> Deserialize<'de> for RawSpeaker {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawSpeaker;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a speaker: a name, or `{ id, name, role, link }`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawSpeaker, E> {
+                Ok(RawSpeaker {
+                    id: v.to_string(),
+                    name: Some(LangText::One(v.to_string())),
+                    ..RawSpeaker::default()
+                })
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawSpeaker, A::Error> {
+                let mut s = RawSpeaker::default();
+                let mut id = None;
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value::<String>()?),
+                        "name" => s.name = map.next_value()?,
+                        "role" => s.role = map.next_value()?,
+                        "link" => s.link = map.next_value()?,
+                        "slug" => s.slug = map.next_value()?,
+                        other => return Err(de::Error::unknown_field(other, SPEAKER_FIELDS)),
+                    }
+                }
+                s.id = match (id, &s.name) {
+                    (Some(id), _) => id,
+                    (None, Some(LangText::One(n))) => n.clone(),
+                    _ => return Err(de::Error::missing_field("id")),
+                };
+                Ok(s)
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -268,17 +311,71 @@ pub fn yaml_error(e: &serde_yaml::Error, front: &str, map: &SourceMap) -> Diagno
         Some(i) => full[..i].to_string(),
         None => full.clone(),
     };
-    let (help, msg) = yaml_help(&msg, front);
+    let (mut help, msg) = yaml_help(&msg, front);
+    // Point at the unknown key itself, not at the start of the map holding it.
+    let mut key_line = None;
+    if let Some((key, nearest)) = crate::error::unknown_field(&msg) {
+        help = nearest;
+        let from = e.location().map_or(1, |l| l.line());
+        key_line = front.lines().enumerate().skip(from - 1).find_map(|(i, l)| {
+            let t = l.trim_start().trim_start_matches("- ").trim_start();
+            t.strip_prefix(key.as_str())
+                .is_some_and(|r| r.trim_start().starts_with(':'))
+                .then(|| (i + 1, l.len() - t.len(), key.len()))
+        });
+    }
     let d = Diagnostic::error(format!("front matter: {msg}")).help(help);
+    if let Some((line, col, len)) = key_line {
+        return d.at(map.line_location(line, col, len));
+    }
     match e.location() {
         Some(loc) => {
             let line = loc.line();
-            // A tab in the indentation is YAML's most common trap: point at it.
             let col_byte = loc.column().saturating_sub(1);
-            d.at(map.line_location(line, col_byte, 1))
+            let d = d.at(map.line_location(line, col_byte, 1));
+            match unclosed_opener(front, &msg, line) {
+                Some((l, c, ch)) => {
+                    let close = if ch == '[' { ']' } else { '}' };
+                    d.related(format!("the `{ch}` opened here is never closed"), map.line_location(l, c, 1))
+                        .help(format!("close the `{ch}` on line {l} with `{close}` (or write the list one item per line)"))
+                }
+                None => d,
+            }
         }
         None => d.at(map.line_location(1, 0, 3)),
     }
+}
+
+/// For "expected ',' or ']'" errors, which libyaml reports where it gave up (often the next key),
+/// the line where the unclosed `[` or `{` was opened: (line, byte column, bracket).
+fn unclosed_opener(front: &str, msg: &str, err_line: usize) -> Option<(usize, usize, char)> {
+    let (open, close) = if msg.contains("or ']'") {
+        ('[', ']')
+    } else if msg.contains("or '}'") {
+        ('{', '}')
+    } else {
+        return None;
+    };
+    let lines: Vec<&str> = front.lines().collect();
+    let mut depth = 0i32;
+    for l in (0..err_line.min(lines.len())).rev() {
+        for (c, ch) in lines[l]
+            .char_indices()
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+        {
+            if ch == close {
+                depth += 1;
+            } else if ch == open {
+                if depth == 0 {
+                    return Some((l + 1, c, open));
+                }
+                depth -= 1;
+            }
+        }
+    }
+    None
 }
 
 fn yaml_help(msg: &str, front: &str) -> (String, String) {
@@ -489,6 +586,14 @@ mod tests {
     }
 
     #[test]
+    fn unclosed_brackets_point_back_to_where_they_opened() {
+        let err = run("---\ntitle: T\ntopics: [a, b\nauthor: x\n---\n").unwrap_err();
+        let (label, opened) = &err.related[0];
+        assert!(label.contains("`[` opened here"), "{label}");
+        assert_eq!((opened.line, opened.col), (3, 9));
+    }
+
+    #[test]
     fn tabs_get_a_tab_specific_help() {
         let err = run("---\ntitle: T\nsource:\n\turl: x\n---\n").unwrap_err();
         assert!(err.help.unwrap().contains("tabs"));
@@ -519,6 +624,21 @@ mod tests {
             "{}",
             err.message
         );
+    }
+
+    #[test]
+    fn speakers_may_be_plain_names() {
+        let fm = run("---\ntitle: T\nspeakers: [Ana, Bo]\n---\n").unwrap();
+        let sp = fm.speakers.unwrap();
+        assert_eq!(sp[1].id, "Bo");
+        let err = run("---\ntitle: T\nspeakers:\n  - id: A\n    rol: host\n---\n").unwrap_err();
+        assert!(
+            err.message.contains("unknown field `rol`"),
+            "{}",
+            err.message
+        );
+        assert!(err.help.unwrap().contains("did you mean `role`"));
+        assert_eq!(err.location.unwrap().line, 5);
     }
 
     #[test]

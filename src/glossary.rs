@@ -85,7 +85,7 @@ pub fn load(path: &Path, shown: &Path, diags: &Diagnostics) -> Glossary {
     let mut seen = HashSet::new();
     for (i, r) in raw.into_iter().enumerate() {
         let line = lines.get(i).copied().unwrap_or(1);
-        let at = map.line_location(line, 0, 1);
+        let at = crate::page::item_location(&map, line);
         let Some(id) = r.id.filter(|s| !s.trim().is_empty()) else {
             diags.push(
                 Diagnostic::error("glossary entry without an `id`")

@@ -127,12 +127,12 @@ pub fn link(
                 anchors: anchors[i].clone(),
                 ..PageLinks::default()
             };
-            place_marks(p, &mut pl);
+            let foreign = foreign_notes(pages, &linked, &anchors, i);
+            place_notes(p, &foreign, &mut pl);
             find_terms(p, &matcher, glossary, config, &mut pl);
             pl
         })
         .collect();
-    place_foreign_notes(pages, &linked, &anchors, &mut page_links);
     for (i, pl) in page_links.iter().enumerate() {
         for deco in pl.decorations.values() {
             for t in &deco.terms {
@@ -219,7 +219,16 @@ fn check_topics(
         }
         for s in &p.doc.sections {
             for t in &s.topics {
-                check(p, t, &|| p.map().line_location(s.line, 0, 2));
+                // Point at the topic's name inside `{#id topics=a,b}`.
+                let loc = || {
+                    let line = p.map().line_location(s.line, 0, 0).text.unwrap_or_default();
+                    let col = line
+                        .find("topics=")
+                        .and_then(|i| line[i..].find(t.as_str()).map(|j| i + j))
+                        .unwrap_or(0);
+                    p.map().line_location(s.line, col, t.len())
+                };
+                check(p, t, &loc);
             }
         }
         if let Some(iv) = &p.interview {
@@ -240,51 +249,133 @@ fn check_topics(
             }
             for a in &iv.annotations {
                 for t in &a.topics {
-                    check(p, t, &|| p.map().line_location(a.line, 0, 1));
+                    check(p, t, &|| p.line_item(a.line));
                 }
             }
         }
     }
 }
 
-/// Marks for the page's own annotations, numbered in page order.
-fn place_marks(p: &Page, pl: &mut PageLinks) {
+/// A note of a translation with no version on this page: (its page, annotation index, turn here, id).
+type Foreign = (usize, usize, usize, String);
+
+/// Notes of the page's translations that have no version on this page.
+fn foreign_notes(
+    pages: &[Page],
+    linked: &Linked,
+    anchors: &[Vec<Option<Anchor>>],
+    here: usize,
+) -> Vec<Foreign> {
+    let page = &pages[here];
+    let Some(iv) = &page.interview else {
+        return Vec::new();
+    };
+    let own: HashSet<&str> = iv.annotations.iter().map(|a| a.id.as_str()).collect();
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut out = Vec::new();
+    for &there in linked
+        .groups
+        .get(&page.key)
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+    {
+        let Some(other) = pages[there].interview.as_ref().filter(|_| there != here) else {
+            continue;
+        };
+        for (a, ann) in other.annotations.iter().enumerate() {
+            if own.contains(ann.id.as_str()) || !seen.insert(ann.id.as_str()) {
+                continue;
+            }
+            let turn = match anchors[there].get(a) {
+                Some(Some(Anchor::Span { block, .. })) => pages[there].doc.blocks[*block].turn,
+                Some(Some(Anchor::Turn(t))) => Some(*t),
+                _ => None,
+            };
+            if let Some(t) = turn.filter(|t| *t < page.doc.turns.len()) {
+                out.push((there, a, t, ann.id.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// Places every note of a page, numbered in reading order: its own annotations as marks on their
+/// passages (or references at the end of a turn's first paragraph), and notes that exist only in a
+/// translation on the same turn, in their own language.
+fn place_notes(p: &Page, foreign: &[Foreign], pl: &mut PageLinks) {
     let Some(iv) = &p.interview else {
         return;
     };
-    let mut placed: Vec<(usize, usize, usize)> = Vec::new(); // (block, start, annotation)
-    for (a, anchor) in pl.anchors.iter().enumerate() {
-        match anchor {
-            Some(Anchor::Span { block, start, .. }) => placed.push((*block, *start, a)),
-            Some(Anchor::Turn(t)) => placed.push((p.doc.turns[*t].first, usize::MAX, a)),
-            None => {}
-        }
+    /// A note to place, sorted into reading order by (block, position, foreign last).
+    #[derive(PartialEq, Eq, PartialOrd, Ord)]
+    struct Item<'a> {
+        block: usize,
+        pos: usize,
+        foreign: bool,
+        annotation: usize,
+        from: Option<usize>,
+        id: &'a str,
     }
-    placed.sort();
-    for (number, (block, _, a)) in placed.into_iter().enumerate() {
-        let number = number + 1;
-        let anchor = format!("a-{}", iv.annotations[a].id);
-        let mut note_block = block;
-        if let Some(Anchor::Span { start, end, .. }) = &pl.anchors[a] {
-            pl.decorations
-                .entry(block)
-                .or_default()
-                .marks
-                .push(MarkSpan {
+    let mut items: Vec<Item> = Vec::new();
+    for (a, anchor) in pl.anchors.iter().enumerate() {
+        let id = iv.annotations[a].id.as_str();
+        let (block, pos) = match anchor {
+            Some(Anchor::Span { block, start, .. }) => (*block, *start),
+            Some(Anchor::Turn(t)) => (p.doc.turns[*t].first, usize::MAX),
+            None => continue,
+        };
+        items.push(Item {
+            block,
+            pos,
+            foreign: false,
+            annotation: a,
+            from: None,
+            id,
+        });
+    }
+    for (from, a, t, id) in foreign {
+        items.push(Item {
+            block: p.doc.turns[*t].first,
+            pos: usize::MAX,
+            foreign: true,
+            annotation: *a,
+            from: Some(*from),
+            id,
+        });
+    }
+    items.sort();
+    for (
+        i,
+        Item {
+            block,
+            annotation: a,
+            from,
+            id,
+            ..
+        },
+    ) in items.into_iter().enumerate()
+    {
+        let number = i + 1;
+        let anchor = format!("a-{id}");
+        let deco = pl.decorations.entry(block).or_default();
+        match (from, pl.anchors.get(a)) {
+            (None, Some(Some(Anchor::Span { start, end, .. }))) => {
+                deco.marks.push(MarkSpan {
                     start: *start,
                     end: *end,
                     anchor,
                     number,
                 });
-        } else if let Some(Anchor::Turn(t)) = &pl.anchors[a] {
-            note_block = p.doc.turns[*t].first;
+            }
+            // A whole turn, or a note from a translation: referenced at the end of the paragraph.
+            _ => deco.tail_refs.push((anchor, number)),
         }
         pl.notes.push(Placed {
             annotation: a,
-            from: None,
+            from,
             number,
-            block: note_block,
-            turn: p.doc.blocks[note_block].turn,
+            block,
+            turn: p.doc.blocks[block].turn,
         });
     }
     pl.turn_topics = p
@@ -299,109 +390,16 @@ fn place_marks(p: &Page, pl: &mut PageLinks) {
                 .unwrap_or_default()
                 .into_iter()
                 .collect();
-            for n in &pl.notes {
-                if n.turn == Some(t.n - 1) {
-                    ts.extend(iv.annotations[n.annotation].topics.iter().cloned());
-                }
+            for n in pl
+                .notes
+                .iter()
+                .filter(|n| n.from.is_none() && n.turn == Some(t.n - 1))
+            {
+                ts.extend(iv.annotations[n.annotation].topics.iter().cloned());
             }
             ts.into_iter().collect()
         })
         .collect();
-}
-
-/// Notes that exist only in another language are shown on the same turn, in their language.
-fn place_foreign_notes(
-    pages: &[Page],
-    linked: &Linked,
-    anchors: &[Vec<Option<Anchor>>],
-    page_links: &mut [PageLinks],
-) {
-    for members in linked.groups.values() {
-        for &here in members {
-            let Some(iv_here) = &pages[here].interview else {
-                continue;
-            };
-            let own: HashSet<&str> = iv_here.annotations.iter().map(|a| a.id.as_str()).collect();
-            let mut extra = Vec::new();
-            for &there in members {
-                if there == here {
-                    continue;
-                }
-                let Some(iv_there) = &pages[there].interview else {
-                    continue;
-                };
-                for (a, ann) in iv_there.annotations.iter().enumerate() {
-                    if own.contains(ann.id.as_str())
-                        || extra
-                            .iter()
-                            .any(|(_, _, id): &(usize, usize, String)| id == &ann.id)
-                    {
-                        continue;
-                    }
-                    let turn = match anchors[there].get(a) {
-                        Some(Some(Anchor::Span { block, .. })) => {
-                            pages[there].doc.blocks[*block].turn
-                        }
-                        Some(Some(Anchor::Turn(t))) => Some(*t),
-                        _ => None,
-                    };
-                    if let Some(t) = turn.filter(|t| *t < pages[here].doc.turns.len()) {
-                        extra.push((there, a, ann.id.clone()));
-                        let _ = t;
-                    }
-                }
-            }
-            for (there, a, _) in extra {
-                let t = match &anchors[there][a] {
-                    Some(Anchor::Span { block, .. }) => pages[there].doc.blocks[*block].turn,
-                    Some(Anchor::Turn(t)) => Some(*t),
-                    None => None,
-                };
-                let Some(t) = t else { continue };
-                let block = pages[here].doc.turns[t].first;
-                page_links[here].notes.push(Placed {
-                    annotation: a,
-                    from: Some(there),
-                    number: 0,
-                    block,
-                    turn: Some(t),
-                });
-            }
-            // Renumber all notes in page order.
-            let pl = &mut page_links[here];
-            let order: HashMap<String, usize> = HashMap::new();
-            let _ = order;
-            let mut notes = std::mem::take(&mut pl.notes);
-            notes.sort_by_key(|n| {
-                let start = pl
-                    .decorations
-                    .get(&n.block)
-                    .and_then(|d| {
-                        d.marks
-                            .iter()
-                            .find(|m| n.from.is_none() && m.number == n.number)
-                            .map(|m| m.start)
-                    })
-                    .unwrap_or(usize::MAX);
-                (n.block, start, n.from.is_some())
-            });
-            let mut renumber = HashMap::new();
-            for (i, n) in notes.iter_mut().enumerate() {
-                if n.from.is_none() {
-                    renumber.insert(n.number, i + 1);
-                }
-                n.number = i + 1;
-            }
-            for d in pl.decorations.values_mut() {
-                for m in &mut d.marks {
-                    if let Some(n) = renumber.get(&m.number) {
-                        m.number = *n;
-                    }
-                }
-            }
-            pl.notes = notes;
-        }
-    }
 }
 
 /// Links the first occurrence of each glossary term in each section of the page.
@@ -494,15 +492,15 @@ fn resolve_links(
                 .doc
                 .links
                 .iter()
-                .map(|l| (l.dest.clone(), l.line, l.col))
+                .map(|l| (l.dest.clone(), l.offset, l.len))
                 .collect();
-            dests.extend(note_links(p));
-            for (dest, line, col) in dests {
+            dests.extend(note_links(p).into_iter().map(|(d, o)| {
+                let len = d.len();
+                (d, o, len)
+            }));
+            for (dest, offset, len) in dests {
                 // Located only when broken: a SourceMap indexes the whole file.
-                let loc = || {
-                    p.map()
-                        .line_location(line, col.saturating_sub(1), dest.len().max(1))
-                };
+                let loc = || p.map().locate(offset, len.max(1));
                 match resolve(
                     &dest, i, pages, linked, config, &by_file, &urls, &ids, assets,
                 ) {
@@ -541,29 +539,38 @@ fn resolve_links(
     }
 }
 
-/// Links written in front-matter Markdown (summary, notice, annotation notes), located at their key.
-fn note_links(p: &Page) -> Vec<(String, usize, usize)> {
+/// Links written in front-matter Markdown (summary, notice, annotation notes), at the place in the
+/// front matter where their destination is written.
+fn note_links(p: &Page) -> Vec<(String, usize)> {
+    let front = p.front();
     let mut out = Vec::new();
-    let mut scan = |md: &str, line: usize| {
+    let mut scan = |md: &str, from: usize| {
         for ev in pulldown_cmark::Parser::new_ext(md, crate::parse::options()) {
             if let pulldown_cmark::Event::Start(
                 pulldown_cmark::Tag::Link { dest_url, .. }
                 | pulldown_cmark::Tag::Image { dest_url, .. },
             ) = ev
             {
-                out.push((dest_url.to_string(), line, 1));
+                let at = front[from.min(front.len())..]
+                    .find(dest_url.as_ref())
+                    .map_or(from, |i| from + i);
+                out.push((dest_url.to_string(), at));
             }
         }
     };
+    let key_offset = |key: &str| crate::frontmatter::find_key(front, key).unwrap_or(0);
     if let Some(s) = &p.summary {
-        scan(s, p.key_location("summary").line);
+        scan(s, key_offset("summary"));
     }
     if let Some(s) = &p.notice {
-        scan(s, p.key_location("notice").line);
+        scan(s, key_offset("notice"));
     }
     if let Some(iv) = &p.interview {
+        let line_starts: Vec<usize> = std::iter::once(0)
+            .chain(front.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
         for a in &iv.annotations {
-            scan(&a.note, a.line);
+            scan(&a.note, line_starts.get(a.line - 1).copied().unwrap_or(0));
         }
     }
     out

@@ -41,6 +41,9 @@ pub struct TermSpan {
 pub struct Decorations {
     pub marks: Vec<MarkSpan>,
     pub terms: Vec<TermSpan>,
+    /// References to notes on the block as a whole (an annotation of a whole turn), drawn at
+    /// the end of the paragraph: (note anchor, number).
+    pub tail_refs: Vec<(String, usize)>,
 }
 
 /// The plain text of a block, as described in the module docs.
@@ -226,8 +229,17 @@ impl Renderer<'_> {
                 other => out.push(other.clone()),
             }
         }
+        for (anchor, number) in &decos.tail_refs {
+            deferred_refs.push_str(&ref_html(anchor, *number));
+        }
         if !deferred_refs.is_empty() {
-            out.push(Event::InlineHtml(CowStr::from(deferred_refs)));
+            // Inside the closing paragraph, so the reference reads as part of the text.
+            let html = Event::InlineHtml(CowStr::from(deferred_refs));
+            if matches!(out.last(), Some(Event::End(TagEnd::Paragraph))) {
+                out.insert(out.len() - 1, html);
+            } else {
+                out.push(html);
+            }
         }
         out
     }
@@ -334,10 +346,7 @@ impl Renderer<'_> {
                 html.push_str("</mark>");
             }
             for m in decos.marks.iter().filter(|m| m.end == b) {
-                let r = format!(
-                    "<a class=\"ref\" href=\"#{0}\" id=\"ref-{0}\" aria-describedby=\"{0}\">{1}</a>",
-                    m.anchor, m.number
-                );
+                let r = ref_html(&m.anchor, m.number);
                 if no_terms && term.is_none() && deferred.is_empty() && !self.in_code(piece) {
                     // Inside a link (or code): a link cannot hold another link; draw it after.
                     deferred.push_str(&r);
@@ -352,6 +361,13 @@ impl Renderer<'_> {
     fn in_code(&self, _piece: &str) -> bool {
         false
     }
+}
+
+/// The numbered reference to a side note, placed in the text.
+fn ref_html(anchor: &str, number: usize) -> String {
+    format!(
+        "<a class=\"ref\" href=\"#{anchor}\" id=\"ref-{anchor}\" aria-describedby=\"{anchor}\">{number}</a>"
+    )
 }
 
 /// Footnote numbers in order of first reference across the given blocks.
@@ -400,6 +416,7 @@ mod tests {
     fn marks_and_terms_are_woven_in() {
         let b = &blocks("the anchor tenant of *it*\n")[0];
         let d = Decorations {
+            tail_refs: vec![],
             marks: vec![MarkSpan {
                 start: 4,
                 end: 17,

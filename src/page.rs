@@ -109,6 +109,12 @@ impl Page {
         &self.text[self.body_offset..]
     }
 
+    /// A whole line of the file, from its first non-space character: for diagnostics about a list
+    /// item of the front matter (an annotation, a speaker).
+    pub fn line_item(&self, line: usize) -> crate::error::Location {
+        item_location(&self.map(), line)
+    }
+
     /// Location of a top-level front-matter key, or of line 1.
     pub fn key_location(&self, key: &str) -> crate::error::Location {
         let map = self.map();
@@ -323,6 +329,13 @@ fn inherit(raw: &mut RawFrontMatter, orig: &RawFrontMatter) {
     }
 }
 
+pub fn item_location(map: &SourceMap, line: usize) -> crate::error::Location {
+    let whole = map.line_location(line, 0, 0);
+    let text = whole.text.clone().unwrap_or_default();
+    let indent = text.len() - text.trim_start().len();
+    map.line_location(line, indent, text.trim().len())
+}
+
 pub fn parse_date(s: &str) -> Option<jiff::civil::Date> {
     let day = s.get(..10).unwrap_or(s);
     day.parse::<jiff::civil::Date>().ok()
@@ -370,7 +383,7 @@ fn check_interview(
         if id.is_empty() || speakers.iter().any(|x: &Speaker| x.id == id) {
             diags.push(
                 Diagnostic::error(format!("speaker id `{id}` is empty or declared twice"))
-                    .at(map.line_location(line, 0, 1))
+                    .at(item_location(map, line))
                     .help("give every speaker a short, unique `id` (the label used in the text, e.g. `SA`)"),
             );
             continue;
@@ -381,7 +394,7 @@ fn check_interview(
                 Diagnostic::warning(format!(
                     "speaker `{id}` has the role `{role}`; gloss knows host, guest and other"
                 ))
-                .at(map.line_location(line, 0, 1))
+                .at(item_location(map, line))
                 .help("templates receive the role as written"),
             );
         }
@@ -411,7 +424,7 @@ fn check_interview(
                         "annotation id `{}` is used twice (first on line {prev})",
                         a.id
                     ))
-                    .at(map.line_location(line, 0, 1))
+                    .at(item_location(map, line))
                     .help("every annotation of a page needs its own `id`"),
                 );
                 continue;
@@ -434,7 +447,7 @@ fn check_annotation(
     map: &SourceMap,
     diags: &Diagnostics,
 ) -> Option<Annotation> {
-    let at = map.line_location(line, 0, 1);
+    let at = item_location(map, line);
     let Some(id) =
         a.id.clone()
             .map(|i| i.trim().to_string())

@@ -76,8 +76,9 @@ impl Turn {
 #[derive(Debug, Clone)]
 pub struct LinkRef {
     pub dest: String,
-    pub line: usize,
-    pub col: usize,
+    /// Byte offset and length of the link (`[text](dest)`) in the file.
+    pub offset: usize,
+    pub len: usize,
     pub is_image: bool,
 }
 
@@ -126,7 +127,6 @@ pub fn parse(
         .peekable();
 
     while let Some((event, range)) = events.next() {
-        let loc = |off: usize| map.locate(body_offset + off, 1);
         if depth == 0 {
             start = range.start;
         }
@@ -136,11 +136,10 @@ pub fn parse(
                 match &tag {
                     Tag::CodeBlock(_) => in_code = true,
                     Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } => {
-                        let l = loc(range.start);
                         doc.links.push(LinkRef {
                             dest: dest_url.to_string(),
-                            line: l.line,
-                            col: l.col,
+                            offset: body_offset + range.start,
+                            len: range.len(),
                             is_image: matches!(tag, Tag::Image { .. }),
                         });
                         if matches!(tag, Tag::Link { .. }) {
@@ -328,6 +327,17 @@ fn push_block(
                 turn = Some(doc.turns.len() - 1);
             }
             Label::Unknown(name) => {
+                // Still a turn, so one wrong label does not shift every turn after it and
+                // cascade into alignment errors; the `?` marks it for the later stages.
+                doc.turns.push(Turn {
+                    n: doc.turns.len() + 1,
+                    speaker: format!("?{name}"),
+                    line,
+                    first: index,
+                    last: index,
+                    section,
+                });
+                turn = Some(doc.turns.len() - 1);
                 let known: Vec<_> = {
                     let mut v: Vec<_> = labels.by_label.keys().cloned().collect();
                     v.sort();

@@ -287,12 +287,20 @@ impl<'a> Ctx<'a> {
         let p = &self.pages[page];
         let iv = p.interview.as_ref().expect("turns belong to interviews");
         let turn = &p.doc.turns[t];
+        // An undeclared label is an error already reported; render it plainly meanwhile.
         let speaker = iv
             .speakers
             .iter()
             .find(|s| s.id == turn.speaker)
             .map(|s| self.speaker_view(&p.lang, s))
-            .expect("turn speakers are declared");
+            .unwrap_or_else(|| SpeakerView {
+                id: turn.speaker.clone(),
+                name: turn.speaker.trim_start_matches('?').to_string(),
+                role: "other".into(),
+                role_label: self.ui(&p.lang, "other"),
+                url: p.url.clone(),
+                link: None,
+            });
         let pl = &self.linked.pages[page];
         TurnView {
             n: turn.n,

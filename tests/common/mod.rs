@@ -1,0 +1,165 @@
+//! Test harness: fixture sites copied into temp dirs, built through the library or the CLI.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use gloss::config::Overrides;
+use gloss::error::BuildFailure;
+use gloss::{Options, Summary};
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(from).unwrap();
+        let dest = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// A fresh copy of `tests/fixtures/<name>` in a temp dir. Fixtures without their own templates
+/// get the repository's templates and static files, so they test what the real site renders.
+pub fn fixture(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("tests/fixtures").join(name), dir.path());
+    if !dir.path().join("templates").exists() {
+        copy_dir(&repo().join("templates"), &dir.path().join("templates"));
+        copy_dir(&repo().join("static"), &dir.path().join("static"));
+    }
+    dir
+}
+
+pub fn build(root: &Path) -> Result<Summary, BuildFailure> {
+    build_with(root, Overrides::default())
+}
+
+pub fn build_with(root: &Path, overrides: Overrides) -> Result<Summary, BuildFailure> {
+    gloss::build(&Options {
+        root: root.to_path_buf(),
+        overrides,
+        write: true,
+    })
+}
+
+pub fn base_url(url: &str) -> Overrides {
+    Overrides {
+        base_url: Some(url.to_string()),
+        ..Overrides::default()
+    }
+}
+
+/// The build's error messages, each with its location line and help, as printed.
+pub fn failure_text(f: &BuildFailure) -> String {
+    gloss::error::render_all(&f.diagnostics)
+}
+
+pub fn expect_failure(root: &Path) -> String {
+    match build(root) {
+        Ok(_) => panic!("the build should have failed"),
+        Err(f) => failure_text(&f),
+    }
+}
+
+pub fn read(root: &Path, path: &str) -> String {
+    std::fs::read_to_string(root.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+pub fn write(root: &Path, path: &str, text: &str) {
+    let p = root.join(path);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+/// Every file under `dir` with its bytes, to prove a failed build left the output alone.
+pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().to_path_buf(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+pub fn gloss(root: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_gloss"))
+        .args(args)
+        .current_dir(root)
+        .output()
+        .unwrap()
+}
+
+/// Every `href`/`src` value in an HTML string (good enough for generated, well-formed output).
+pub fn urls(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in ["href=\"", "src=\""] {
+        let mut rest = html;
+        while let Some(i) = rest.find(attr) {
+            rest = &rest[i + attr.len()..];
+            if let Some(j) = rest.find('"') {
+                out.push(rest[..j].replace("&amp;", "&"));
+                rest = &rest[j..];
+            }
+        }
+    }
+    out
+}
+
+/// Every `id` attribute value in an HTML string.
+pub fn ids(html: &str) -> std::collections::HashSet<String> {
+    let mut out = std::collections::HashSet::new();
+    let mut rest = html;
+    while let Some(i) = rest.find(" id=\"") {
+        rest = &rest[i + 5..];
+        if let Some(j) = rest.find('"') {
+            out.insert(rest[..j].to_string());
+            rest = &rest[j..];
+        }
+    }
+    out
+}
+
+/// Percent-decodes a URL fragment (browsers decode it before matching ids).
+pub fn decode(s: &str) -> String {
+    url::form_urlencoded::parse(format!("x={}", s.replace('+', "%2B")).as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
+}
+
+/// Checks that `href` (site-absolute, under `base`) names an existing file in `book`, and that its
+/// fragment is an id of that page.
+pub fn assert_link_lands(book: &Path, base: &str, href: &str) {
+    let (path, frag) = href.split_once('#').unwrap_or((href, ""));
+    let rel = path
+        .strip_prefix(base)
+        .unwrap_or_else(|| panic!("{href} is outside {base}"));
+    let file = if rel.is_empty() || rel.ends_with('/') {
+        book.join(rel).join("index.html")
+    } else {
+        book.join(rel)
+    };
+    let html = std::fs::read_to_string(&file)
+        .unwrap_or_else(|_| panic!("{href}: no file {}", file.display()));
+    if !frag.is_empty() {
+        assert!(
+            ids(&html).contains(&decode(frag)),
+            "{href}: no id `{}` in {}",
+            decode(frag),
+            file.display()
+        );
+    }
+}
