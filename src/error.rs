@@ -91,10 +91,15 @@ impl<'a> SourceMap<'a> {
     pub fn new(path: &'a Path, text: &'a str) -> Self {
         let mut line_starts = vec![0];
         let bytes = text.as_bytes();
-        for (i, &b) in bytes.iter().enumerate() {
-            // A lone CR ends a line too; CRLF counts once.
-            if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
-                line_starts.push(i + 1);
+        if !bytes.contains(&b'\r') {
+            // The usual case, searched with memchr: a map is made for every page more than once.
+            line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        } else {
+            for (i, &b) in bytes.iter().enumerate() {
+                // A lone CR ends a line too; CRLF counts once.
+                if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+                    line_starts.push(i + 1);
+                }
             }
         }
         SourceMap {

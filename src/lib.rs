@@ -18,6 +18,7 @@ pub mod link;
 pub mod load;
 pub mod map;
 pub mod markdown;
+pub mod memo;
 pub mod page;
 pub mod parse;
 pub mod present;
@@ -124,6 +125,7 @@ pub fn build_in_memory(opts: &Options) -> Result<Built, BuildFailure> {
         linked: &linked,
         glossary: &glossary,
         diags: &diags,
+        memo: Default::default(),
     };
     let jobs = render::jobs(&ctx);
     if let Some(tera) = &tera {

@@ -190,7 +190,7 @@ fn check_topics(
     diags: &Diagnostics,
 ) {
     let known: Vec<&str> = topics.keys().map(String::as_str).collect();
-    let check = |p: &Page, name: &str, loc: Location| {
+    let check = |p: &Page, name: &str, loc: &dyn Fn() -> Location| {
         if !topics.contains_key(name) {
             let suggestion = known
                 .iter()
@@ -206,7 +206,7 @@ fn check_topics(
             };
             diags.push(
                 Diagnostic::error(format!("unknown topic `{name}` in {}", p.shown.display()))
-                    .at(loc)
+                    .at(loc())
                     .help(format!(
                         "{suggestion}known topics: {list}. A topic is a page at content/topics/<slug>.md"
                     )),
@@ -215,23 +215,26 @@ fn check_topics(
     };
     for p in pages {
         for t in &p.topics {
-            check(p, t, p.key_location("topics"));
+            check(p, t, &|| p.key_location("topics"));
         }
         for s in &p.doc.sections {
             for t in &s.topics {
                 // Point at the topic's name inside `{#id topics=a,b}`.
-                let line = p.map().line_location(s.line, 0, 0).text.unwrap_or_default();
-                let col = line
-                    .find("topics=")
-                    .and_then(|i| line[i..].find(t.as_str()).map(|j| i + j))
-                    .unwrap_or(0);
-                check(p, t, p.map().line_location(s.line, col, t.len()));
+                let loc = || {
+                    let line = p.map().line_location(s.line, 0, 0).text.unwrap_or_default();
+                    let col = line
+                        .find("topics=")
+                        .and_then(|i| line[i..].find(t.as_str()).map(|j| i + j))
+                        .unwrap_or(0);
+                    p.map().line_location(s.line, col, t.len())
+                };
+                check(p, t, &loc);
             }
         }
         if let Some(iv) = &p.interview {
             for (n, ts) in &iv.turn_topics {
                 for t in ts {
-                    check(p, t, p.key_location("turns"));
+                    check(p, t, &|| p.key_location("turns"));
                 }
                 if *n as usize > p.doc.turns.len() || *n == 0 {
                     diags.push(
@@ -246,7 +249,7 @@ fn check_topics(
             }
             for a in &iv.annotations {
                 for t in &a.topics {
-                    check(p, t, p.line_item(a.line));
+                    check(p, t, &|| p.line_item(a.line));
                 }
             }
         }
@@ -476,43 +479,58 @@ fn resolve_links(
         .enumerate()
         .map(|(i, p)| (p.url.as_str(), i))
         .collect();
-    let ids: Vec<HashSet<String>> = pages.iter().map(page_ids).collect();
-    let mut back: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); pages.len()];
-    for (i, p) in pages.iter().enumerate() {
-        let mut dests: Vec<(String, usize, usize)> = p
-            .doc
-            .links
-            .iter()
-            .map(|l| (l.dest.clone(), l.offset, l.len))
-            .collect();
-        dests.extend(note_links(p).into_iter().map(|(d, o)| {
-            let len = d.len();
-            (d, o, len)
-        }));
-        for (dest, offset, len) in dests {
-            let loc = p.map().locate(offset, len.max(1));
-            match resolve(
-                &dest, i, pages, linked, config, &by_file, &urls, &ids, assets,
-            ) {
-                Ok(Some((url, target))) => {
-                    if let Some(t) = target
-                        && t != i
-                    {
-                        back[t].insert(i);
+    let ids: Vec<HashSet<String>> = pages.par_iter().map(page_ids).collect();
+    // Pages resolve their links independently (in parallel); backlinks are gathered after.
+    let found: Vec<(HashMap<String, String>, Vec<usize>)> = pages
+        .par_iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let mut resolved = HashMap::new();
+            let mut targets = Vec::new();
+            let mut dests: Vec<(String, usize, usize)> = p
+                .doc
+                .links
+                .iter()
+                .map(|l| (l.dest.clone(), l.offset, l.len))
+                .collect();
+            dests.extend(note_links(p).into_iter().map(|(d, o)| {
+                let len = d.len();
+                (d, o, len)
+            }));
+            for (dest, offset, len) in dests {
+                // Located only when broken: a SourceMap indexes the whole file.
+                let loc = || p.map().locate(offset, len.max(1));
+                match resolve(
+                    &dest, i, pages, linked, config, &by_file, &urls, &ids, assets,
+                ) {
+                    Ok(Some((url, target))) => {
+                        if let Some(t) = target
+                            && t != i
+                        {
+                            targets.push(t);
+                        }
+                        resolved.insert(dest, url);
                     }
-                    page_links[i].resolved.insert(dest, url);
-                }
-                Ok(None) => {}
-                Err((msg, help, hard)) => {
-                    let d = if hard || config.broken_links == Level::Error {
-                        Diagnostic::error(msg)
-                    } else {
-                        Diagnostic::warning(msg)
-                    };
-                    diags.push(d.at(loc).help(help));
-                    page_links[i].resolved.insert(dest, "#".into());
+                    Ok(None) => {}
+                    Err((msg, help, hard)) => {
+                        let d = if hard || config.broken_links == Level::Error {
+                            Diagnostic::error(msg)
+                        } else {
+                            Diagnostic::warning(msg)
+                        };
+                        diags.push(d.at(loc()).help(help));
+                        resolved.insert(dest, "#".into());
+                    }
                 }
             }
+            (resolved, targets)
+        })
+        .collect();
+    let mut back: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); pages.len()];
+    for (i, (resolved, targets)) in found.into_iter().enumerate() {
+        page_links[i].resolved.extend(resolved);
+        for t in targets {
+            back[t].insert(i);
         }
     }
     for (i, b) in back.into_iter().enumerate() {

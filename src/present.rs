@@ -20,6 +20,8 @@ pub struct Ctx<'a> {
     pub linked: &'a Linked,
     pub glossary: &'a Glossary,
     pub diags: &'a Diagnostics,
+    /// Views rendered once and shared between pages (see memo.rs).
+    pub memo: crate::memo::Memo,
 }
 
 impl<'a> Ctx<'a> {
@@ -120,7 +122,7 @@ impl<'a> Ctx<'a> {
         NoteView {
             anchor: format!("a-{}", ann.id),
             number: n.number,
-            html: self.fragment(src, &ann.note),
+            html: self.note_fragment(src, n.annotation),
             lang_code: foreign
                 .as_ref()
                 .and_then(|l| self.config.language(l))
@@ -189,7 +191,7 @@ impl<'a> Ctx<'a> {
         } else {
             self.blocks_html(page, 0..=p.doc.blocks.len() - 1, &footnotes)
         };
-        let summary_html = p.summary.as_deref().map(|s| self.fragment(page, s));
+        let summary_html = self.summary_html(page);
         let description = p
             .summary
             .as_deref()
@@ -273,15 +275,7 @@ impl<'a> Ctx<'a> {
             ))
         });
         list.into_iter()
-            .map(|i| {
-                summary(
-                    &self.pages[i],
-                    self.pages[i]
-                        .summary
-                        .as_deref()
-                        .map(|s| self.fragment(i, s)),
-                )
-            })
+            .map(|i| summary(&self.pages[i], self.summary_html(i)))
             .collect()
     }
 
@@ -342,6 +336,7 @@ impl<'a> Ctx<'a> {
         let intro_blocks: Vec<usize> = (0..first_section_block)
             .filter(|&b| p.doc.blocks[b].turn.is_none())
             .collect();
+        let turn_views = self.turn_views(page);
         let mut sections = Vec::new();
         // Turns before the first heading form an untitled section.
         let pre_turns: Vec<usize> = (0..p.doc.turns.len())
@@ -353,10 +348,7 @@ impl<'a> Ctx<'a> {
                 title: String::new(),
                 topics: Vec::new(),
                 intro_html: String::new(),
-                turns: pre_turns
-                    .iter()
-                    .map(|&t| self.turn_view(page, t, &footnotes))
-                    .collect(),
+                turns: pre_turns.iter().map(|&t| turn_views[t].clone()).collect(),
             });
         }
         for (s, sec) in p.doc.sections.iter().enumerate() {
@@ -375,7 +367,7 @@ impl<'a> Ctx<'a> {
                 intro_html: loose(loose_blocks),
                 turns: (0..p.doc.turns.len())
                     .filter(|&t| p.doc.turns[t].section == Some(s))
-                    .map(|t| self.turn_view(page, t, &footnotes))
+                    .map(|t| turn_views[t].clone())
                     .collect(),
             });
         }
@@ -405,15 +397,7 @@ impl<'a> Ctx<'a> {
             related: self.linked.pages[page]
                 .related
                 .iter()
-                .map(|&r| {
-                    summary(
-                        &self.pages[r],
-                        self.pages[r]
-                            .summary
-                            .as_deref()
-                            .map(|s| self.fragment(r, s)),
-                    )
-                })
+                .map(|&r| summary(&self.pages[r], self.summary_html(r)))
                 .collect(),
         }
     }
@@ -435,8 +419,7 @@ impl<'a> Ctx<'a> {
 
     pub fn parallel_view(&self, page: usize, other: usize) -> ParallelView {
         let (p, q) = (&self.pages[page], &self.pages[other]);
-        let lf = markdown::number_footnotes(p.doc.blocks.iter());
-        let rf = markdown::number_footnotes(q.doc.blocks.iter());
+        let (lv, rv) = (self.turn_views(page), self.turn_views(other));
         let mut rows = Vec::new();
         let mut last_section = None;
         for t in 0..p.doc.turns.len() {
@@ -457,8 +440,8 @@ impl<'a> Ctx<'a> {
             rows.push(ParallelRow {
                 anchor: format!("t-{}", t + 1),
                 section,
-                left: Some(self.turn_view(page, t, &lf)),
-                right: q.doc.turns.get(t).map(|_| self.turn_view(other, t, &rf)),
+                left: Some(lv[t].clone()),
+                right: rv.get(t).cloned(),
             });
         }
         let lang = |l: &str| {
@@ -601,7 +584,7 @@ impl<'a> Ctx<'a> {
                     speaker: turn.and_then(speaker_of),
                     label: turn.map(turn_label).unwrap_or_default(),
                     excerpt: quote,
-                    note_html: Some(self.fragment(page, &ann.note)),
+                    note_html: Some(self.note_fragment(page, *a)),
                     lang: other_lang,
                 }
             }
@@ -619,6 +602,22 @@ impl<'a> Ctx<'a> {
                 lang: other_lang,
             },
         }
+    }
+
+    /// How many passages `topic_view` lists, without building them: every page's common
+    /// context shows the counts, and building the views there cost a topic page per topic.
+    pub fn topic_count(&self, lang: &str, slug: &str) -> usize {
+        self.linked.passages.get(slug).map_or(0, |ps| {
+            ps.iter()
+                .filter(|passage| {
+                    self.pages[passage.page].lang == lang
+                        || self
+                            .linked
+                            .translation(self.pages, passage.page, lang)
+                            .is_none()
+                })
+                .count()
+        })
     }
 
     /// Topics with their passage counts in `lang`, in slug order.
@@ -640,7 +639,7 @@ impl<'a> Ctx<'a> {
                         lang,
                         &format!("topics/{}/", crate::text::path_segment(slug)),
                     ),
-                    count: self.topic_view(lang, slug).count,
+                    count: self.topic_count(lang, slug),
                     intro: excerpt(
                         &p.doc
                             .blocks
@@ -671,6 +670,18 @@ impl<'a> Ctx<'a> {
         }
         let _ = lang;
         out.into_iter().collect()
+    }
+
+    /// The speaker behind `slug`, as declared where they first speak (like `speakers`), found
+    /// without listing every speaker: one render job per speaker makes that quadratic.
+    pub fn speaker(&self, slug: &str) -> Option<&Speaker> {
+        let &(page, t) = self.linked.speaker_turns.get(slug)?.first()?;
+        let p = &self.pages[page];
+        p.interview
+            .as_ref()?
+            .speakers
+            .iter()
+            .find(|s| s.id == p.doc.turns[t].speaker)
     }
 
     pub fn speaker_page(&self, lang: &str, slug: &str, speaker: &Speaker) -> SpeakerPage {

@@ -370,7 +370,7 @@ fn render_job(
         }
         Job::Speaker(lang, slug) => {
             let (c, out) = generated(lang, &format!("speakers/{slug}/"));
-            let Some((_, s)) = ctx.speakers(lang).into_iter().find(|(k, _)| k == slug) else {
+            let Some(s) = ctx.speaker(slug) else {
                 return Err(Diagnostic::error(format!(
                     "speaker `{slug}` vanished while rendering"
                 )));
@@ -380,7 +380,7 @@ fn render_job(
                 speaker: SpeakerPage,
                 page: Simple,
             }
-            let speaker = ctx.speaker_page(lang, slug, &s);
+            let speaker = ctx.speaker_page(lang, slug, s);
             let page = simple(config, lang, &speaker.name, &format!("speakers/{slug}/"));
             (
                 "speaker.html".into(),

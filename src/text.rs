@@ -111,11 +111,35 @@ pub fn is_cjk(c: char) -> bool {
 
 /// Cuts `s` to about `max` characters at a character boundary, adding `…` when cut.
 pub fn excerpt(s: &str, max: usize) -> String {
-    let s = squash_ws(s);
-    if s.chars().count() <= max {
-        return s;
+    // Squashes only as far as the excerpt reaches: callers pass whole turns, and speaker and
+    // topic pages take an excerpt of thousands of them.
+    let mut out = String::with_capacity(max.min(s.len()) * 3);
+    let (mut count, mut space, mut more) = (0, false, false);
+    for c in s.trim().chars() {
+        if c.is_whitespace() {
+            space = true;
+            continue;
+        }
+        // `c`, and the space before it, would follow: is there room?
+        if count >= max {
+            more = true;
+            break;
+        }
+        if space {
+            out.push(' ');
+            count += 1;
+            space = false;
+            if count >= max {
+                more = true;
+                break;
+            }
+        }
+        out.push(c);
+        count += 1;
     }
-    let mut out: String = s.chars().take(max).collect();
+    if !more {
+        return out;
+    }
     // Prefer ending at a word boundary for Latin text.
     if let Some(i) = out.rfind(' ')
         && i > out.len() * 3 / 4
@@ -155,5 +179,18 @@ mod tests {
     #[test]
     fn excerpts_cut_on_char_boundaries() {
         assert_eq!(excerpt("晶體管晶體管", 3), "晶體管…");
+    }
+
+    #[test]
+    fn excerpts_squash_whitespace_up_to_the_cut() {
+        // Whitespace runs count as one space, also right at the cut; short text comes back whole.
+        assert_eq!(excerpt("  a \n\n b  ", 10), "a b");
+        assert_eq!(excerpt("abcd   e", 5), "abcd…");
+        assert_eq!(excerpt("abc   d", 3), "abc…");
+        assert_eq!(excerpt("abc", 3), "abc");
+        assert_eq!(
+            excerpt("one two   three four five six seven", 20),
+            "one two three four…"
+        );
     }
 }

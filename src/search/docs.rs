@@ -7,6 +7,7 @@ use crate::markdown::block_text;
 use crate::page::{Page, PageKind};
 use crate::present::{Ctx, strip_markdown};
 use crate::text::squash_ws;
+use rayon::prelude::*;
 
 /// What a document is; its letter is what the browser reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,7 +61,7 @@ pub struct SearchPage {
 pub fn collect(ctx: &Ctx) -> Vec<SearchPage> {
     let mut out: Vec<SearchPage> = ctx
         .pages
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(i, p)| SearchPage {
             url: p.url.clone(),

@@ -11,6 +11,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use rayon::prelude::*;
 use serde_json::json;
 
 use super::docs::{Kind, SearchPage};
@@ -173,6 +174,17 @@ fn write_shards(terms: &[(String, Vec<u32>)]) -> (Vec<String>, Vec<String>) {
     (shards, firsts)
 }
 
+/// What one page adds to the index, worked out apart from the others.
+#[derive(Default)]
+struct PageWork {
+    terms: BTreeSet<String>,
+    length: usize,
+    /// Folded characters, sorted and deduplicated.
+    chars: Vec<char>,
+    text_bytes: usize,
+    store: Vec<u8>,
+}
+
 pub fn build(pages: &[SearchPage], config: &Config) -> Files {
     // Pages by language, so the pages holding a word are close together and their gaps small.
     let lang_pos = |l: &str| {
@@ -191,22 +203,34 @@ pub fn build(pages: &[SearchPage], config: &Config) -> Files {
     let mut used_chars = BTreeSet::new();
     let mut stats = Stats::default();
     let mut files = Vec::new();
-    for (n, &i) in order.iter().enumerate() {
+    // Each page's tokens, characters and stored text on its own (in parallel), merged in order.
+    let per_page: Vec<PageWork> = order
+        .par_iter()
+        .map(|&i| {
+            let mut w = PageWork::default();
+            let mut store = Vec::new();
+            for d in &pages[i].docs {
+                let tokens = tokenize(&d.text);
+                w.length += tokens.len();
+                w.terms.extend(tokens);
+                w.text_bytes += d.text.len();
+                w.chars.extend(fold(&d.text).chars());
+                store.push(json!([kind_letter(d.kind), d.anchor, d.label, d.text]));
+            }
+            w.chars.sort_unstable();
+            w.chars.dedup();
+            w.store = serde_json::to_vec(&store).unwrap_or_default();
+            w
+        })
+        .collect();
+    for (n, (&i, work)) in order.iter().zip(per_page).enumerate() {
         let p = &pages[i];
         let next = group_of.len();
         let group = *group_of.entry(&p.key).or_insert(next);
-        let mut page_terms = BTreeSet::new();
-        let mut length = 0;
-        let mut store = Vec::new();
-        for d in &p.docs {
-            let tokens = tokenize(&d.text);
-            length += tokens.len();
-            page_terms.extend(tokens);
-            stats.text_bytes += d.text.len();
-            used_chars.extend(fold(&d.text).chars());
-            store.push(json!([kind_letter(d.kind), d.anchor, d.label, d.text]));
-        }
-        for t in page_terms {
+        let length = work.length;
+        stats.text_bytes += work.text_bytes;
+        used_chars.extend(work.chars);
+        for t in work.terms {
             postings.entry(t).or_default().push(n as u32);
         }
         rows.push(json!([
@@ -218,7 +242,7 @@ pub fn build(pages: &[SearchPage], config: &Config) -> Files {
             length
         ]));
         stats.docs += p.docs.len();
-        let bytes = serde_json::to_vec(&store).unwrap_or_default();
+        let bytes = work.store;
         stats.store_bytes += bytes.len();
         files.push((format!("search-index/page-{n}.json"), bytes));
     }
