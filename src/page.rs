@@ -15,9 +15,8 @@ use crate::parse::Doc;
 use crate::text::path_segment;
 use crate::{fs, text};
 
-/// Content files larger than this are refused: nothing a person writes is this big, and reading
-/// it whole would only cost memory.
-pub const MAX_FILE: u64 = 16 * 1024 * 1024;
+/// Content files larger than this are refused (checked where every text file is read).
+pub const MAX_FILE: u64 = fs::MAX_TEXT;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -150,19 +149,6 @@ pub fn read_all(sources: &[Source], diags: &Diagnostics) -> Vec<Front> {
 }
 
 pub fn read_one(source: &Source) -> Result<Front, Diagnostic> {
-    let size = std::fs::metadata(&source.path)
-        .map_err(|e| fs::io_error(&source.shown, "read", &e))?
-        .len();
-    if size > MAX_FILE {
-        return Err(Diagnostic::error(format!(
-            "{} is {:.1} MB; gloss reads content files up to {} MB",
-            source.shown.display(),
-            size as f64 / 1_048_576.0,
-            MAX_FILE / 1_048_576
-        ))
-        .in_file(&source.shown)
-        .help("split the page into several files"));
-    }
     let text = text::normalize_newlines(fs::read_text(&source.path, &source.shown)?);
     let map = SourceMap::new(&source.shown, &text);
     let split = frontmatter::split(&text, &map)?;
