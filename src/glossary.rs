@@ -69,6 +69,13 @@ pub fn load(path: &Path, shown: &Path, diags: &Diagnostics) -> Glossary {
         }
     };
     let map = SourceMap::new(shown, &text);
+    let hazard =
+        frontmatter::check_nesting(&text, &map).and_then(|()| frontmatter::check_tags(&text, &map));
+    if let Err(mut d) = hazard {
+        d.message = d.message.replace("front matter", "glossary");
+        diags.push(d);
+        return Glossary::default();
+    }
     let raw: Vec<RawTerm> = match serde_yaml::from_str::<Option<Vec<RawTerm>>>(&text) {
         Ok(v) => v.unwrap_or_default(),
         Err(e) => {
