@@ -128,6 +128,20 @@ pub fn load(path: &Path, shown: &Path, diags: &Diagnostics) -> Glossary {
             );
             continue;
         };
+        if let Some(scheme) = r.link.as_deref().and_then(crate::text::refused_scheme) {
+            let lines: Vec<&str> = text.lines().collect();
+            let at = frontmatter::field_line(&lines, line, "link")
+                .map(|(l, c)| map.line_location(l, c, 4))
+                .unwrap_or(at);
+            diags.push(
+                Diagnostic::error(format!(
+                    "glossary entry `{id}`'s `link` is a `{scheme}:` URL"
+                ))
+                .at(at)
+                .help("links may go to web pages (https://…); scripts and data URLs are refused"),
+            );
+            continue;
+        }
         terms.push(Term {
             id,
             kind,
