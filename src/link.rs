@@ -214,18 +214,20 @@ fn check_topics(
         }
     };
     for p in pages {
+        // One map per page: a page may name topics thousands of times (once per annotation).
+        let map = p.map();
         for t in &p.topics {
             check(p, t, p.key_location("topics"));
         }
         for s in &p.doc.sections {
             for t in &s.topics {
                 // Point at the topic's name inside `{#id topics=a,b}`.
-                let line = p.map().line_location(s.line, 0, 0).text.unwrap_or_default();
+                let line = map.line_location(s.line, 0, 0).text.unwrap_or_default();
                 let col = line
                     .find("topics=")
                     .and_then(|i| line[i..].find(t.as_str()).map(|j| i + j))
                     .unwrap_or(0);
-                check(p, t, p.map().line_location(s.line, col, t.len()));
+                check(p, t, map.line_location(s.line, col, t.len()));
             }
         }
         if let Some(iv) = &p.interview {
@@ -246,7 +248,7 @@ fn check_topics(
             }
             for a in &iv.annotations {
                 for t in &a.topics {
-                    check(p, t, p.line_item(a.line));
+                    check(p, t, crate::page::item_location(&map, a.line));
                 }
             }
         }
@@ -490,8 +492,9 @@ fn resolve_links(
             let len = d.len();
             (d, o, len)
         }));
+        let map = p.map();
         for (dest, offset, len) in dests {
-            let loc = p.map().locate(offset, len.max(1));
+            let loc = map.locate(offset, len.max(1));
             match resolve(
                 &dest, i, pages, linked, config, &by_file, &urls, &ids, assets,
             ) {
