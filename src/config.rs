@@ -222,7 +222,12 @@ fn check(
         map.locate(off, key.len())
     };
     let Some(book) = raw.book else {
-        return Err(Diagnostic::error("book.toml has no [book] table")
+        let what = if map.text.trim().is_empty() {
+            "book.toml is empty"
+        } else {
+            "book.toml has no [book] table"
+        };
+        return Err(Diagnostic::error(what)
             .in_file(map.path)
             .help("add at least:\n\n[book]\ntitle = \"My interviews\"\n\n[language.en]\nname = \"English\""));
     };

@@ -21,6 +21,7 @@ pub mod page;
 pub mod parse;
 pub mod present;
 pub mod render;
+pub mod search;
 pub mod text;
 pub mod view;
 pub mod write;
@@ -134,6 +135,9 @@ pub fn build_in_memory(opts: &Options) -> Result<Built, BuildFailure> {
         .collect();
     for (path, bytes) in jsonld {
         plan.add(Output { path, bytes }, "annotation export", &diags);
+    }
+    for out in search::outputs(&ctx).0 {
+        plan.add(out, "search index", &diags);
     }
     plan.add(
         Output {

@@ -60,7 +60,7 @@ pub fn svg(ctx: &Ctx, page: usize) -> (String, Vec<MapLegend>) {
         if t.section != last_section && i > 0 {
             let _ = write!(
                 out,
-                "<rect class=\"map-section\" x=\"{:.2}\" y=\"0\" width=\"1.2\" height=\"{}\"/>",
+                "<rect class=\"map-section\" x=\"{:.1}\" y=\"0\" width=\"1.2\" height=\"{}\"/>",
                 x - 0.6,
                 HEIGHT + 6.0
             );
@@ -78,6 +78,7 @@ pub fn svg(ctx: &Ctx, page: usize) -> (String, Vec<MapLegend>) {
             .into_iter()
             .map(|r| r.title)
             .collect();
+        // The <title> names the link (SVG-AAM); keep it short: 134 of them sit in every page.
         let label = if topic_titles.is_empty() {
             format!("{} {}, {speaker}", ui("turn"), t.n)
         } else {
@@ -90,15 +91,14 @@ pub fn svg(ctx: &Ctx, page: usize) -> (String, Vec<MapLegend>) {
         };
         let _ = write!(
             out,
-            "<a href=\"#{}\" aria-label=\"{}\"><title>{}</title>",
+            "<a href=\"#{}\"><title>{}</title>",
             t.anchor(),
-            escape_html(&label),
             escape_html(&label)
         );
         if topics.is_empty() {
             let _ = write!(
                 out,
-                "<rect class=\"map-none\" x=\"{x:.2}\" y=\"3\" width=\"{w:.2}\" height=\"{HEIGHT}\"/>"
+                "<rect class=\"map-none\" x=\"{x:.1}\" y=\"3\" width=\"{w:.1}\" height=\"{HEIGHT}\"/>"
             );
         } else {
             let h = HEIGHT / topics.len() as f64;
@@ -108,7 +108,7 @@ pub fn svg(ctx: &Ctx, page: usize) -> (String, Vec<MapLegend>) {
                 }
                 let _ = write!(
                     out,
-                    "<rect class=\"{}\" x=\"{x:.2}\" y=\"{:.2}\" width=\"{w:.2}\" height=\"{h:.2}\"/>",
+                    "<rect class=\"{}\" x=\"{x:.1}\" y=\"{:.1}\" width=\"{w:.1}\" height=\"{h:.1}\"/>",
                     class_of(slug),
                     3.0 + h * k as f64
                 );

@@ -139,10 +139,12 @@ impl<'a> Ctx<'a> {
             .unwrap_or_default();
         let label = format!("{} {}", self.ui(&self.pages[page].lang, "note"), v.number);
         format!(
-            "<div class=\"note\" id=\"{}\" role=\"note\" aria-label=\"{}\"{lang}><a class=\"note-num\" href=\"#ref-{}\" aria-label=\"{}\">{}</a><div class=\"note-body\">{}</div></div>\n",
+            // The back link's name keeps its visible number (WCAG 2.5.3, label in name).
+            "<div class=\"note\" id=\"{}\" role=\"note\" aria-label=\"{}\"{lang}><a class=\"note-num\" href=\"#ref-{}\" aria-label=\"{}: {}\">{}</a><div class=\"note-body\">{}</div></div>\n",
             v.anchor,
             escape_html(&label),
             v.anchor,
+            escape_html(&label),
             escape_html(&self.ui(&self.pages[page].lang, "back_to_text")),
             v.number,
             v.html

@@ -1,0 +1,233 @@
+//! The linked site → the documents search finds, each with the anchor a result links to:
+//! interview turns (`#t-N`, with their speaker), annotations (`#a-id`), interview sections,
+//! other pages cut at their headings, and glossary entries (`glossary/#term-id`), in every language.
+
+use crate::anchor::Anchor;
+use crate::markdown::block_text;
+use crate::page::{Page, PageKind};
+use crate::present::{Ctx, strip_markdown};
+use crate::text::squash_ws;
+
+/// What a document is; its letter is what the browser reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Turn,
+    Note,
+    Section,
+    Page,
+    Term,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 5] = [
+        Kind::Turn,
+        Kind::Note,
+        Kind::Section,
+        Kind::Page,
+        Kind::Term,
+    ];
+
+    pub fn index(self) -> usize {
+        Kind::ALL.iter().position(|k| *k == self).unwrap_or(0)
+    }
+}
+
+/// One searchable piece of a page.
+#[derive(Debug, Clone)]
+pub struct SearchDoc {
+    pub kind: Kind,
+    /// Fragment identifier on the page, without `#`; empty for the top of the page.
+    pub anchor: String,
+    /// The speaker of a turn, the turn (`t-N`) an annotation sits in, the heading of a section,
+    /// the name of a term.
+    pub label: String,
+    pub text: String,
+}
+
+/// A page of results: a site page, or a language's glossary.
+#[derive(Debug, Clone)]
+pub struct SearchPage {
+    pub url: String,
+    pub title: String,
+    pub lang: String,
+    /// Shared by a page's translations, so results can be grouped and offered across languages.
+    pub key: String,
+    pub kind: PageKind,
+    pub docs: Vec<SearchDoc>,
+}
+
+/// Every page's documents, pages in site order, then the glossaries.
+pub fn collect(ctx: &Ctx) -> Vec<SearchPage> {
+    let mut out: Vec<SearchPage> = ctx
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| SearchPage {
+            url: p.url.clone(),
+            title: p.title.clone(),
+            lang: p.lang.clone(),
+            key: p.key.clone(),
+            kind: p.kind,
+            docs: match p.kind {
+                PageKind::Interview => interview_docs(ctx, i),
+                _ => page_docs(p),
+            },
+        })
+        .filter(|p| !p.docs.is_empty())
+        .collect();
+    if !ctx.glossary.terms.is_empty() {
+        for l in &ctx.config.languages {
+            out.push(glossary_page(ctx, &l.key));
+        }
+    }
+    out
+}
+
+fn doc(kind: Kind, anchor: String, label: String, text: String) -> Option<SearchDoc> {
+    let text = squash_ws(&text);
+    (!text.is_empty()).then_some(SearchDoc {
+        kind,
+        anchor,
+        label,
+        text,
+    })
+}
+
+fn blocks_text(p: &Page, blocks: impl Iterator<Item = usize>) -> String {
+    blocks
+        .map(|b| block_text(&p.doc.blocks[b].events))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn interview_docs(ctx: &Ctx, page: usize) -> Vec<SearchDoc> {
+    let p = &ctx.pages[page];
+    let iv = p
+        .interview
+        .as_ref()
+        .expect("interview pages have an interview");
+    let mut docs = Vec::new();
+    // The title, summary and the loose paragraphs before the first section: the top of the page.
+    let first_section = p
+        .doc
+        .sections
+        .first()
+        .map_or(p.doc.blocks.len(), |s| s.heading);
+    let intro = blocks_text(
+        p,
+        (0..first_section).filter(|&b| p.doc.blocks[b].turn.is_none()),
+    );
+    let summary = p.summary.as_deref().map(strip_markdown).unwrap_or_default();
+    docs.extend(doc(
+        Kind::Page,
+        String::new(),
+        p.title.clone(),
+        format!("{} {summary} {intro}", p.title),
+    ));
+    for (s, sec) in p.doc.sections.iter().enumerate() {
+        let loose = blocks_text(
+            p,
+            (0..p.doc.blocks.len()).filter(|&b| {
+                b != sec.heading
+                    && p.doc.blocks[b].section == Some(s)
+                    && p.doc.blocks[b].turn.is_none()
+            }),
+        );
+        docs.extend(doc(
+            Kind::Section,
+            sec.id.clone(),
+            sec.title.clone(),
+            format!("{} {loose}", sec.title),
+        ));
+    }
+    for t in &p.doc.turns {
+        let speaker = iv
+            .speakers
+            .iter()
+            .find(|s| s.id == t.speaker)
+            .and_then(|s| s.names.get(&p.lang, &ctx.config.default_language))
+            .unwrap_or(&t.speaker);
+        docs.extend(doc(
+            Kind::Turn,
+            t.anchor(),
+            speaker.to_string(),
+            blocks_text(p, t.first..=t.last),
+        ));
+    }
+    let anchors = &ctx.linked.pages[page].anchors;
+    for (a, ann) in iv.annotations.iter().enumerate() {
+        // An annotation that found no place is not drawn, so there is nothing to link to. Its
+        // label is the turn it sits in, so the browser can rank the turn before its note.
+        let turn = match anchors.get(a).cloned().flatten() {
+            None => continue,
+            Some(Anchor::Turn(t)) => Some(t),
+            Some(Anchor::Span { block, .. }) => p.doc.blocks[block].turn,
+        };
+        docs.extend(doc(
+            Kind::Note,
+            format!("a-{}", ann.id),
+            turn.map(|t| p.doc.turns[t].anchor()).unwrap_or_default(),
+            strip_markdown(&ann.note),
+        ));
+    }
+    docs
+}
+
+/// Any other page: its title, summary and body, cut at each heading down to level 3.
+fn page_docs(p: &Page) -> Vec<SearchDoc> {
+    let mut docs = Vec::new();
+    let summary = p.summary.as_deref().map(strip_markdown).unwrap_or_default();
+    let mut anchor = String::new();
+    let mut label = p.title.clone();
+    let mut text = format!("{} {summary}", p.title);
+    for (b, block) in p.doc.blocks.iter().enumerate() {
+        if let Some(h) = p.doc.headings.iter().find(|h| h.block == b && h.level <= 3) {
+            docs.extend(doc(Kind::Section, anchor, label, text));
+            anchor = h.id.clone();
+            label = h.text.clone();
+            text = String::new();
+        }
+        text.push(' ');
+        text.push_str(&block_text(&block.events));
+    }
+    docs.extend(doc(Kind::Section, anchor, label, text));
+    if let Some(first) = docs.first_mut()
+        && first.anchor.is_empty()
+    {
+        first.kind = Kind::Page;
+    }
+    docs
+}
+
+fn glossary_page(ctx: &Ctx, lang: &str) -> SearchPage {
+    let default = &ctx.config.default_language;
+    let docs = ctx
+        .glossary
+        .terms
+        .iter()
+        .filter_map(|t| {
+            let name = t.names.get(lang, default).unwrap_or(&t.id).to_string();
+            let mut forms = t.forms();
+            forms.retain(|f| *f != name);
+            let definition = t.definition.get(lang, default).unwrap_or("");
+            doc(
+                Kind::Term,
+                format!("term-{}", t.id),
+                name.clone(),
+                format!("{name} {} {definition}", forms.join(" ")),
+            )
+        })
+        .collect();
+    SearchPage {
+        url: ctx.config.url_path(lang, "glossary/"),
+        title: ctx
+            .config
+            .language(lang)
+            .and_then(|l| l.ui.get("glossary").cloned())
+            .unwrap_or_else(|| "Glossary".into()),
+        lang: lang.to_string(),
+        key: "glossary".into(),
+        kind: PageKind::Page,
+        docs,
+    }
+}

@@ -1,0 +1,326 @@
+//! Search pages → the files the browser searches:
+//! - `search-index.json`: languages, pages (URL, title, language, translation group, kind,
+//!   length), the part of the fold table the site's text needs, and the first term of each shard;
+//! - `search-index/terms-N.txt`: every term, sorted, with the pages holding it;
+//! - `search-index/page-N.json`: each page's documents (kind, anchor, label, text), fetched only
+//!   for the pages whose results are shown, where the browser finds the turns that match.
+//!
+//! Postings name pages, not documents: that keeps the index a fraction of the text (Chinese
+//! bigrams are nearly as many as the characters), and the page's text, which an excerpt needs
+//! anyway, says which of its turns match. The format is read by `static/search.js`.
+
+use std::collections::{BTreeSet, HashMap};
+
+use serde_json::json;
+
+use super::docs::{Kind, SearchPage};
+use super::tokenize::{fold, table_for, tokenize};
+use crate::config::Config;
+use crate::page::PageKind;
+use crate::text::is_cjk;
+
+/// Postings are written with symbols that never occur in a term (terms are lower-case letters,
+/// digits and non-ASCII characters), so entries need no separators.
+/// A number is continuation digits (4 bits each) then one terminal digit (5 bits).
+pub const TERMINAL: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ#$%&()";
+pub const CONTINUE: &[u8; 16] = b"*+,-./:;<=>?@[]^";
+/// Starts a bitmap of pages (5 per terminal digit) instead of a list.
+pub const BITMAP: char = '!';
+/// Starts a group of CJK terms sharing their first character: `|晶` then `体` + postings stands
+/// for the bigram `晶体`; postings right after the head are those of the single character.
+pub const GROUP: char = '|';
+/// A shard is cut after this many bytes, so a large site's reader fetches only the shards that
+/// hold the words they type.
+pub const SHARD_BYTES: usize = 192 * 1024;
+
+/// Sizes, for the benchmark and the tests.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Stats {
+    pub pages: usize,
+    pub docs: usize,
+    pub terms: usize,
+    /// UTF-8 bytes of the text that was tokenised.
+    pub text_bytes: usize,
+    /// search-index.json and every term shard: what answering a query needs.
+    pub index_bytes: usize,
+    /// The per-page text files, fetched only for the pages whose results are shown.
+    pub store_bytes: usize,
+    pub shards: usize,
+}
+
+pub struct Files {
+    /// (path relative to the output directory, bytes)
+    pub files: Vec<(String, Vec<u8>)>,
+    pub stats: Stats,
+}
+
+fn number(n: u32, out: &mut String) {
+    let mut rest = n >> 5;
+    let mut cont = Vec::new();
+    while rest > 0 {
+        cont.push(CONTINUE[(rest & 15) as usize] as char);
+        rest >>= 4;
+    }
+    out.extend(cont.iter().rev());
+    out.push(TERMINAL[(n & 31) as usize] as char);
+}
+
+/// Increasing page numbers as a delta list or, when shorter, a bitmap.
+pub fn encode_postings(ids: &[u32]) -> String {
+    let mut list = String::new();
+    let mut prev: Option<u32> = None;
+    for &d in ids {
+        number(prev.map_or(d, |p| d - p - 1), &mut list);
+        prev = Some(d);
+    }
+    let (first, last) = (ids[0], ids[ids.len() - 1]);
+    let cells = ((last - first) as usize + 1).div_ceil(5);
+    if cells + 3 >= list.len() {
+        return list;
+    }
+    let mut map = String::from(BITMAP);
+    number(first, &mut map);
+    let mut bits = vec![0u8; cells];
+    for &d in ids {
+        let o = (d - first) as usize;
+        bits[o / 5] |= 1 << (o % 5);
+    }
+    map.extend(bits.iter().map(|&c| TERMINAL[c as usize] as char));
+    map
+}
+
+/// The inverse of [`encode_postings`], as `static/search.js` reads it.
+pub fn decode_postings(s: &str) -> Vec<u32> {
+    let value = |b: u8| -> (bool, u32) {
+        match TERMINAL.iter().position(|&t| t == b) {
+            Some(v) => (true, v as u32),
+            None => (
+                false,
+                CONTINUE.iter().position(|&c| c == b).unwrap_or(0) as u32,
+            ),
+        }
+    };
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    let read = |i: &mut usize| {
+        let mut n = 0u32;
+        loop {
+            let (end, v) = value(bytes[*i]);
+            *i += 1;
+            if end {
+                return (n << 5) | v;
+            }
+            n = (n << 4) | v;
+        }
+    };
+    let mut out = Vec::new();
+    if s.starts_with(BITMAP) {
+        i = 1;
+        let first = read(&mut i);
+        for (k, &b) in bytes[i..].iter().enumerate() {
+            let v = value(b).1;
+            out.extend(
+                (0..5)
+                    .filter(|bit| v & (1 << bit) != 0)
+                    .map(|bit| first + (k * 5 + bit) as u32),
+            );
+        }
+        return out;
+    }
+    let mut prev: Option<u32> = None;
+    while i < bytes.len() {
+        let n = read(&mut i);
+        let d = prev.map_or(n, |p| p + n + 1);
+        out.push(d);
+        prev = Some(d);
+    }
+    out
+}
+
+/// JavaScript compares strings by UTF-16 code units; the terms are sorted the same way so the
+/// browser can binary-search them.
+fn utf16_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    a.encode_utf16().cmp(b.encode_utf16())
+}
+
+/// Writes sorted terms and their postings into shards, CJK terms grouped by first character.
+fn write_shards(terms: &[(String, Vec<u32>)]) -> (Vec<String>, Vec<String>) {
+    let mut shards: Vec<String> = Vec::new();
+    let mut firsts = Vec::new();
+    let mut head: Option<char> = None;
+    for (term, ids) in terms {
+        if shards.last().is_none_or(|s| s.len() >= SHARD_BYTES) {
+            shards.push(String::new());
+            firsts.push(term.clone());
+            head = None;
+        }
+        let s = shards.last_mut().expect("a shard was just pushed");
+        let mut chars = term.chars();
+        let first = chars.next().expect("terms are not empty");
+        if is_cjk(first) {
+            if head != Some(first) {
+                s.push(GROUP);
+                s.push(first);
+                head = Some(first);
+            }
+            s.extend(chars);
+        } else {
+            head = None;
+            s.push_str(term);
+        }
+        s.push_str(&encode_postings(ids));
+    }
+    (shards, firsts)
+}
+
+pub fn build(pages: &[SearchPage], config: &Config) -> Files {
+    // Pages by language, so the pages holding a word are close together and their gaps small.
+    let lang_pos = |l: &str| {
+        config
+            .languages
+            .iter()
+            .position(|x| x.key == l)
+            .unwrap_or(0)
+    };
+    let mut order: Vec<usize> = (0..pages.len()).collect();
+    order.sort_by_key(|&i| lang_pos(&pages[i].lang));
+
+    let mut group_of: HashMap<&str, usize> = HashMap::new();
+    let mut postings: HashMap<String, Vec<u32>> = HashMap::new();
+    let mut rows = Vec::new();
+    let mut used_chars = BTreeSet::new();
+    let mut stats = Stats::default();
+    let mut files = Vec::new();
+    for (n, &i) in order.iter().enumerate() {
+        let p = &pages[i];
+        let next = group_of.len();
+        let group = *group_of.entry(&p.key).or_insert(next);
+        let mut page_terms = BTreeSet::new();
+        let mut length = 0;
+        let mut store = Vec::new();
+        for d in &p.docs {
+            let tokens = tokenize(&d.text);
+            length += tokens.len();
+            page_terms.extend(tokens);
+            stats.text_bytes += d.text.len();
+            used_chars.extend(fold(&d.text).chars());
+            store.push(json!([kind_letter(d.kind), d.anchor, d.label, d.text]));
+        }
+        for t in page_terms {
+            postings.entry(t).or_default().push(n as u32);
+        }
+        rows.push(json!([
+            p.url,
+            p.title,
+            lang_pos(&p.lang),
+            group,
+            kind_name(p.kind),
+            length
+        ]));
+        stats.docs += p.docs.len();
+        let bytes = serde_json::to_vec(&store).unwrap_or_default();
+        stats.store_bytes += bytes.len();
+        files.push((format!("search-index/page-{n}.json"), bytes));
+    }
+    stats.pages = rows.len();
+    stats.terms = postings.len();
+
+    let mut terms: Vec<(String, Vec<u32>)> = postings.into_iter().collect();
+    terms.sort_by(|a, b| utf16_cmp(&a.0, &b.0));
+    let (shards, firsts) = write_shards(&terms);
+    stats.shards = shards.len();
+    for (k, s) in shards.into_iter().enumerate() {
+        stats.index_bytes += s.len();
+        files.push((format!("search-index/terms-{k}.txt"), s.into_bytes()));
+    }
+    let meta = json!({
+        "version": 1,
+        "languages": config.languages.iter().map(|l| json!([l.key, l.code, l.name])).collect::<Vec<_>>(),
+        "pages": rows,
+        "fold": table_for(&used_chars),
+        "shards": firsts,
+    });
+    let meta = serde_json::to_vec(&meta).unwrap_or_default();
+    stats.index_bytes += meta.len();
+    files.push(("search-index.json".into(), meta));
+    Files { files, stats }
+}
+
+fn kind_letter(k: Kind) -> &'static str {
+    match k {
+        Kind::Turn => "t",
+        Kind::Note => "n",
+        Kind::Section => "s",
+        Kind::Page => "p",
+        Kind::Term => "g",
+    }
+}
+
+fn kind_name(k: PageKind) -> &'static str {
+    match k {
+        PageKind::Home => "home",
+        PageKind::Section => "section",
+        PageKind::Page => "page",
+        PageKind::Interview => "interview",
+        PageKind::Topic => "topic",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn postings_round_trip_as_lists_and_bitmaps() {
+        for ids in [
+            vec![0],
+            vec![31],
+            vec![32, 33],
+            vec![3, 900, 70_000, 70_001],
+        ] {
+            let enc = encode_postings(&ids);
+            assert!(!enc.starts_with(BITMAP));
+            assert_eq!(decode_postings(&enc), ids, "{enc}");
+        }
+        let dense: Vec<u32> = (100..400).filter(|d| d % 3 != 0).collect();
+        let enc = encode_postings(&dense);
+        assert!(
+            enc.starts_with(BITMAP),
+            "a dense list is stored as a bitmap"
+        );
+        assert!(enc.len() < dense.len() / 2);
+        assert_eq!(decode_postings(&enc), dense);
+    }
+
+    #[test]
+    fn postings_never_use_a_character_a_term_can_hold() {
+        for &b in TERMINAL.iter().chain(CONTINUE.iter()) {
+            let c = b as char;
+            let text = format!("{c}x{c}晶體{c}");
+            assert!(tokenize(&text).iter().all(|t| !t.contains(c)), "{c}");
+        }
+    }
+
+    #[test]
+    fn cjk_terms_share_their_first_character() {
+        let terms = vec![
+            ("ai".to_string(), vec![0]),
+            ("晶".to_string(), vec![1]),
+            ("晶体".to_string(), vec![1, 2]),
+            ("晶片".to_string(), vec![2]),
+            ("锚定".to_string(), vec![1]),
+        ];
+        let (shards, firsts) = write_shards(&terms);
+        assert_eq!(shards, ["aiA|晶B体BA片C|锚定B"]);
+        assert_eq!(firsts, ["ai"]);
+    }
+
+    #[test]
+    fn terms_sort_like_javascript_strings() {
+        // U+FF21 sorts before U+20000 by code point, after it by UTF-16 code unit.
+        assert_eq!(
+            utf16_cmp("\u{FF21}", "\u{20000}"),
+            std::cmp::Ordering::Greater
+        );
+    }
+}
