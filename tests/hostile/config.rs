@@ -25,7 +25,7 @@ fn missing_book_toml() {
 #[test]
 fn empty_book_toml() {
     broken("interviews", |root| write(root, "book.toml", ""))
-        .says("book.toml has no [book] table")
+        .says("book.toml is empty")
         .says("[language.en]");
 }
 
