@@ -256,7 +256,7 @@ fn a_file_that_becomes_unreadable_after_listing() {
     });
     assert!(text.contains("content/interviews/h.md"), "{text}");
     if chmod_denies {
-        assert!(text.contains("permission denied"), "{text}");
+        assert!(text.contains("Permission denied"), "{text}");
     } else {
         assert!(text.contains("is not a regular file"), "{text}");
     }
