@@ -137,6 +137,13 @@ fn anchor_one(
             suffix,
         } => (squash_ws(exact), prefix, suffix),
     };
+    if exact.contains(SEP) {
+        // NUL separates the blocks in the joined text: such a quote would match across them.
+        return Err((
+            format!("annotation `{}`: the quote contains a NUL character", a.id),
+            "remove the `\\0` from the quote: a page's text cannot contain it".into(),
+        ));
+    }
     let hay = &text.text;
     let all: &[usize] = found.get(&exact).map_or(&[], Vec::as_slice);
     let matching: Vec<usize> = all
@@ -292,6 +299,16 @@ mod tests {
     fn overlapping_occurrences_count_as_ambiguous() {
         let err = run("aaa\n", ann("aa", None)).unwrap_err();
         assert!(err.0.contains("2 times"), "{err:?}");
+    }
+
+    #[test]
+    fn a_quote_holding_a_nul_does_not_match_between_paragraphs() {
+        // Found by fuzzing (fuzz/fuzz_targets/anchor.rs): the quote "\0" matched the separator
+        // between blocks, and its span lay outside the block's text.
+        let err = run("\u{5}\n", ann("\0", None)).unwrap_err();
+        assert!(err.0.contains("NUL"), "{err:?}");
+        let err = run("end one\n\nstart two\n", ann("one\0start", None)).unwrap_err();
+        assert!(err.0.contains("NUL"), "{err:?}");
     }
 
     #[test]
