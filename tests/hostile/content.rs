@@ -221,6 +221,23 @@ fn a_quote_across_a_paragraph_boundary() {
 }
 
 #[test]
+fn a_quote_holding_a_nul() {
+    // Found by fuzzing: the quote matched between two paragraphs and marked the wrong words.
+    broken("interviews", |root| {
+        write(
+            root,
+            PAGE,
+            &interview(
+                "annotations:\n  - id: a\n    quote: \"end of one.\\0start\"\n    note: n\n",
+                "**BT:** The end of one.\n\nstart of two.\n",
+            ),
+        )
+    })
+    .at_line(PAGE, 12)
+    .says("annotation `a`: the quote contains a NUL character");
+}
+
+#[test]
 fn overlapping_annotations_nest_validly() {
     // Decided: overlaps are allowed (two notes may explain overlapping words); each is drawn as
     // marks split where the other begins or ends, so the markup stays properly nested.
