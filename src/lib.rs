@@ -2,7 +2,8 @@
 //!
 //! `book.toml` + `content/` + `templates/` + `static/` → a static site. The build is a pipeline,
 //! one module per stage:
-//! config → load → front matter → parse (turns) → anchor (annotations) → align → link → render → write.
+//! config → load → front matter → parse (turns) → anchor (annotations) → align → link → render →
+//! publish (sitemap, feeds, robots.txt, GitHub Pages files) → write.
 
 pub mod align;
 pub mod anchor;
@@ -20,8 +21,10 @@ pub mod markdown;
 pub mod page;
 pub mod parse;
 pub mod present;
+pub mod publish;
 pub mod render;
 pub mod search;
+pub mod serve;
 pub mod text;
 pub mod view;
 pub mod write;
@@ -122,13 +125,14 @@ pub fn build_in_memory(opts: &Options) -> Result<Built, BuildFailure> {
         glossary: &glossary,
         diags: &diags,
     };
+    let jobs = render::jobs(&ctx);
     if let Some(tera) = &tera {
-        let jobs = render::jobs(&ctx);
         for out in render::render(&ctx, tera, &jobs) {
             let origin = format!("the page {}", out.path);
             plan.add(out, origin, &diags);
         }
     }
+    publish::add(&mut plan, &ctx, &jobs, &diags);
     let jsonld: Vec<(String, Vec<u8>)> = (0..pages.len())
         .into_par_iter()
         .filter_map(|i| export::annotations_jsonld(&ctx, i))

@@ -453,7 +453,6 @@ fn find_terms(
                 end: f.end,
                 href: format!("{glossary_url}#term-{}", term.id),
                 id: format!("g-{}-{section_key}", term.id),
-                describedby: format!("def-{}", term.id),
             });
         }
     }

@@ -46,7 +46,7 @@ impl Source {
 }
 
 /// Files editors and systems leave around that are never content.
-fn is_ignored(name: &str) -> bool {
+pub fn is_ignored(name: &str) -> bool {
     name.starts_with('.')
         || name.starts_with('#')
         || name.ends_with('~')

@@ -1,5 +1,6 @@
-//! The `gloss` command line: build, check (and later serve); prints diagnostics and sets the exit code.
+//! The `gloss` command line: build, check, serve; prints diagnostics and sets the exit code.
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -46,6 +47,27 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Preview the site: build it in memory, serve it, rebuild and reload on every save
+    Serve {
+        /// The site's folder (holding book.toml)
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Port to listen on (0: any free port)
+        #[arg(long, default_value_t = 3000)]
+        port: u16,
+        /// Address to listen on; anything but loopback shows the preview to your network
+        #[arg(long, default_value = "127.0.0.1", value_parser = parse_bind)]
+        bind: IpAddr,
+        /// Open the site in the default browser
+        #[arg(long)]
+        open: bool,
+        /// Serve under this URL's path, e.g. https://USER.github.io/REPO/ (overrides book.toml)
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Include pages marked `draft: true`
+        #[arg(long)]
+        drafts: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -79,7 +101,47 @@ fn main() -> ExitCode {
             };
             run(&opts, "checked")
         }
+        Command::Serve {
+            root,
+            port,
+            bind,
+            open,
+            base_url,
+            drafts,
+        } => {
+            let opts = gloss::serve::ServeOptions {
+                build: Options {
+                    root,
+                    overrides: Overrides {
+                        base_url,
+                        drafts,
+                        out: None,
+                    },
+                    write: false,
+                },
+                bind,
+                port,
+                open,
+            };
+            match gloss::serve::run(opts) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(d) => {
+                    eprint!("{}", render_one(&d, 1));
+                    ExitCode::FAILURE
+                }
+            }
+        }
     }
+}
+
+/// An IP address, or `localhost`.
+fn parse_bind(s: &str) -> Result<IpAddr, String> {
+    if s.eq_ignore_ascii_case("localhost") {
+        return Ok(IpAddr::from([127, 0, 0, 1]));
+    }
+    s.parse().map_err(|_| {
+        format!("`{s}` is not an IP address (use 127.0.0.1, ::1, 0.0.0.0 or one of this computer's addresses)")
+    })
 }
 
 fn run(opts: &Options, verb: &str) -> ExitCode {

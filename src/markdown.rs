@@ -12,7 +12,7 @@ use pulldown_cmark::{CowStr, Event, Tag, TagEnd, html};
 
 use crate::highlight;
 use crate::parse::Block;
-use crate::text::{escape_html, push_escaped};
+use crate::text::{escape_html, push_escaped_text};
 
 /// A highlighted annotation passage.
 #[derive(Debug, Clone)]
@@ -33,8 +33,6 @@ pub struct TermSpan {
     pub href: String,
     /// This occurrence's own anchor, so the glossary can link back to it.
     pub id: String,
-    /// The id of the hidden element holding the definition (`aria-describedby`).
-    pub describedby: String,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -286,88 +284,99 @@ impl Renderer<'_> {
         deferred: &mut String,
     ) -> String {
         let end = start + text.len();
+        let inside = |c: usize| c > start && c < end;
         let mut cuts = vec![start, end];
         for m in &decos.marks {
-            cuts.extend(
-                [m.start, m.end]
-                    .into_iter()
-                    .filter(|&c| c > start && c < end),
-            );
+            cuts.extend([m.start, m.end].into_iter().filter(|&c| inside(c)));
         }
         if !no_terms {
             for t in &decos.terms {
-                cuts.extend(
-                    [t.start, t.end]
-                        .into_iter()
-                        .filter(|&c| c > start && c < end),
-                );
+                cuts.extend([t.start, t.end].into_iter().filter(|&c| inside(c)));
             }
         }
         cuts.sort_unstable();
         cuts.dedup();
         let mut html = String::with_capacity(text.len() + 16);
-        for w in cuts.windows(2) {
-            let (a, b) = (w[0], w[1]);
-            let piece = &text[a - start..b - start];
-            let marks: Vec<&MarkSpan> = decos
-                .marks
-                .iter()
-                .filter(|m| m.start <= a && m.end >= b)
-                .collect();
-            let term = if no_terms {
-                None
-            } else {
-                decos.terms.iter().find(|t| t.start <= a && t.end >= b)
-            };
-            for m in &marks {
-                html.push_str(&format!("<mark class=\"anno\" data-note=\"{}\">", m.anchor));
-            }
-            if let Some(t) = term {
-                if t.start == a {
-                    html.push_str(&format!(
-                        "<a class=\"term\" href=\"{}\" id=\"{}\" aria-describedby=\"{}\">",
-                        escape_html(&t.href),
-                        escape_html(&t.id),
-                        escape_html(&t.describedby)
-                    ));
-                } else {
-                    html.push_str(&format!(
-                        "<a class=\"term\" href=\"{}\" aria-describedby=\"{}\">",
-                        escape_html(&t.href),
-                        escape_html(&t.describedby)
-                    ));
-                }
-            }
-            push_escaped(&mut html, piece);
-            if term.is_some() {
-                html.push_str("</a>");
-            }
-            for _ in &marks {
-                html.push_str("</mark>");
-            }
-            for m in decos.marks.iter().filter(|m| m.end == b) {
+        // Marks stay open across cuts while they continue, so a passage is one <mark> per text
+        // run; a mark is closed early only when an overlapping one ends inside it.
+        let mut stack: Vec<usize> = Vec::new();
+        let mut term_open: Option<usize> = None;
+        let refs = |html: &mut String, at: usize, deferred: &mut String| {
+            for m in decos.marks.iter().filter(|m| m.end == at) {
                 let r = ref_html(&m.anchor, m.number);
-                if no_terms && term.is_none() && deferred.is_empty() && !self.in_code(piece) {
+                if no_terms {
                     // Inside a link (or code): a link cannot hold another link; draw it after.
                     deferred.push_str(&r);
                 } else {
                     html.push_str(&r);
                 }
             }
+        };
+        for w in cuts.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            let mut want: Vec<usize> = (0..decos.marks.len())
+                .filter(|&i| decos.marks[i].start <= a && decos.marks[i].end >= b)
+                .collect();
+            want.sort_by_key(|&i| (decos.marks[i].start, std::cmp::Reverse(decos.marks[i].end)));
+            let want_term = if no_terms {
+                None
+            } else {
+                decos.terms.iter().position(|t| t.start <= a && t.end >= b)
+            };
+            let closing = stack.iter().position(|i| !want.contains(i));
+            if term_open.is_some() && (term_open != want_term || closing.is_some()) {
+                html.push_str("</a>");
+                term_open = None;
+            }
+            if let Some(p) = closing {
+                for _ in p..stack.len() {
+                    html.push_str("</mark>");
+                }
+                stack.truncate(p);
+            }
+            if a > start {
+                refs(&mut html, a, deferred);
+            }
+            for i in want {
+                if !stack.contains(&i) {
+                    html.push_str(&format!("<mark data-note=\"{}\">", decos.marks[i].anchor));
+                    stack.push(i);
+                }
+            }
+            if let (Some(t), None) = (want_term, term_open) {
+                let t_span = &decos.terms[t];
+                if t_span.start == a {
+                    // The definition is not repeated in every page: gloss.js shows it on hover
+                    // and focus from the glossary entry the link points to.
+                    html.push_str(&format!(
+                        "<a class=\"term\" href=\"{}\" id=\"{}\">",
+                        escape_html(&t_span.href),
+                        escape_html(&t_span.id)
+                    ));
+                } else {
+                    html.push_str(&format!(
+                        "<a class=\"term\" href=\"{}\">",
+                        escape_html(&t_span.href)
+                    ));
+                }
+                term_open = Some(t);
+            }
+            push_escaped_text(&mut html, &text[a - start..b - start]);
         }
+        if term_open.is_some() {
+            html.push_str("</a>");
+        }
+        for _ in &stack {
+            html.push_str("</mark>");
+        }
+        refs(&mut html, end, deferred);
         html
-    }
-
-    fn in_code(&self, _piece: &str) -> bool {
-        false
     }
 }
 
 /// The numbered reference to a side note, placed in the text.
 fn ref_html(anchor: &str, number: usize) -> String {
-    format!(
-        "<a class=\"ref\" href=\"#{anchor}\" id=\"ref-{anchor}\" aria-describedby=\"{anchor}\">{number}</a>"
-    )
+    format!("<a class=\"ref\" href=\"#{anchor}\" id=\"ref-{anchor}\">{number}</a>")
 }
 
 /// Footnote numbers in order of first reference across the given blocks.
@@ -428,14 +437,39 @@ mod tests {
                 end: 10,
                 href: "/g/#anchor".into(),
                 id: "g-1".into(),
-                describedby: "def-x".into(),
             }],
         };
         let html = render(b, Some(&d));
-        assert!(html.contains("<mark class=\"anno\" data-note=\"a-x\"><a class=\"term\" href=\"/g/#anchor\" id=\"g-1\" aria-describedby=\"def-x\">anchor</a></mark>"), "{html}");
         assert!(
-            html.contains("tenant</mark><a class=\"ref\" href=\"#a-x\""),
-            "{html}"
+            html.contains(r##"the <mark data-note="a-x"><a class="term" href="/g/#anchor" id="g-1">anchor</a> tenant</mark><a class="ref" href="#a-x" id="ref-a-x">1</a> of"##),
+            "one mark holds the term link, the reference follows it: {html}"
+        );
+    }
+
+    #[test]
+    fn overlapping_marks_nest_properly() {
+        let b = &blocks("one two three four\n")[0];
+        let d = Decorations {
+            marks: vec![
+                MarkSpan {
+                    start: 0,
+                    end: 7,
+                    anchor: "a-1".into(),
+                    number: 1,
+                },
+                MarkSpan {
+                    start: 4,
+                    end: 13,
+                    anchor: "a-2".into(),
+                    number: 2,
+                },
+            ],
+            ..Decorations::default()
+        };
+        let html = render(b, Some(&d));
+        assert_eq!(
+            html.trim(),
+            r##"<p><mark data-note="a-1">one <mark data-note="a-2">two</mark></mark><a class="ref" href="#a-1" id="ref-a-1">1</a><mark data-note="a-2"> three</mark><a class="ref" href="#a-2" id="ref-a-2">2</a> four</p>"##
         );
     }
 

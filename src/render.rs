@@ -270,7 +270,6 @@ fn render_job(
                     .map(|j| ctx.pages[j].url.clone())
             });
             let page = ctx.page_view(*i);
-            let definitions = ctx.definitions(*i);
             let template = p.template.clone().unwrap_or_else(|| {
                 match p.kind {
                     PageKind::Home => "index.html",
@@ -287,7 +286,6 @@ fn render_job(
                 page: PageView,
                 interview: Option<InterviewView>,
                 topic: Option<TopicView>,
-                definitions: Vec<Definition>,
             }
             let interview = (p.kind == PageKind::Interview).then(|| ctx.interview_view(*i));
             let topic = (p.kind == PageKind::Topic)
@@ -296,7 +294,6 @@ fn render_job(
                 page,
                 interview,
                 topic,
-                definitions,
             };
             (template, p.out_path.clone(), context_of(&c, v)?, Some(*i))
         }
@@ -311,19 +308,13 @@ fn render_job(
             struct V {
                 page: PageView,
                 parallel: ParallelView,
-                definitions: Vec<Definition>,
             }
             let mut page = ctx.page_view(*i);
             page.url = format!("{}parallel/", p.url);
             page.permalink = config.absolute_url(&page.url);
-            let mut definitions = ctx.definitions(*i);
-            definitions.extend(ctx.definitions(*other));
-            definitions.sort_by(|a, b| a.id.cmp(&b.id));
-            definitions.dedup_by(|a, b| a.id == b.id);
             let v = V {
                 page,
                 parallel: ctx.parallel_view(*i, *other),
-                definitions,
             };
             let out = p.out_path.replace("index.html", "parallel/index.html");
             (

@@ -85,6 +85,18 @@ pub fn refused_scheme(url: &str) -> Option<String> {
     url_scheme(url).filter(|s| matches!(s.as_str(), "javascript" | "vbscript" | "data" | "file"))
 }
 
+/// Escapes text content (not attribute values): only `&`, `<` and `>` need it there.
+pub fn push_escaped_text(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+}
+
 /// Collapses runs of whitespace to one space and trims: the form quotes are compared in.
 pub fn squash_ws(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

@@ -180,8 +180,6 @@ pub struct InterviewView {
     pub parallel_url: Option<String>,
     pub jsonld_url: String,
     pub related: Vec<PageSummary>,
-    /// Hidden definitions the glossary links point to with `aria-describedby`.
-    pub definitions: Vec<Definition>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -190,12 +188,6 @@ pub struct MapLegend {
     pub title: String,
     pub class: String,
     pub url: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Definition {
-    pub id: String,
-    pub text: String,
 }
 
 #[derive(Debug, Clone, Serialize)]

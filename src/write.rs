@@ -73,6 +73,11 @@ impl Plan {
         &self.files
     }
 
+    /// The rendered files and the files to copy (output path, source), for `gloss serve`.
+    pub fn into_parts(self) -> (Vec<Output>, Vec<(String, PathBuf)>) {
+        (self.files, self.copies)
+    }
+
     pub fn len(&self) -> usize {
         self.origin.len()
     }

@@ -7,6 +7,18 @@
   var root = doc.documentElement;
   root.classList.add('js');
 
+  // Search: its script (and, later, its index) loads only when the reader starts searching.
+  var searchBox = doc.getElementById('search-q');
+  if (searchBox && searchBox.dataset.script && !window.glossSearch) {
+    var loadSearch = function () {
+      ['focus', 'pointerdown', 'keydown'].forEach(function (t) { searchBox.removeEventListener(t, loadSearch); });
+      var s = doc.createElement('script');
+      s.src = searchBox.dataset.script;
+      doc.head.appendChild(s);
+    };
+    ['focus', 'pointerdown', 'keydown'].forEach(function (t) { searchBox.addEventListener(t, loadSearch); });
+  }
+
   var refs = [].slice.call(doc.querySelectorAll('a.ref'));
   var notes = [].slice.call(doc.querySelectorAll('.note[id]'));
 
@@ -21,7 +33,7 @@
     return inMargin(note) || note.classList.contains('is-inline');
   }
   function marksOf(id) {
-    return doc.querySelectorAll('mark.anno[data-note="' + id + '"]');
+    return doc.querySelectorAll('mark[data-note][data-note="' + id + '"]');
   }
   function hot(ref, on) {
     var note = noteOf(ref);

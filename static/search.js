@@ -250,8 +250,21 @@
       var q = new URLSearchParams(location.search).get('q');
       if (q) { input.value = q; run(q); }
     }
+    // Loaded on demand by gloss.js when the reader focused or typed into the box: catch up.
+    if (doc.activeElement === input) {
+      ready().catch(function () {});
+      if (input.value) run(input.value);
+    }
   }
 
+  // Its stylesheet comes with it (pages load neither until the reader starts searching).
+  var script = document.currentScript;
+  if (script && !document.querySelector('link[href$="search.css"]')) {
+    var css = document.createElement('link');
+    css.rel = 'stylesheet';
+    css.href = script.src.replace(/search\.js(\?.*)?$/, 'search.css');
+    document.head.appendChild(css);
+  }
   if (window.glossSearch) return;
   window.glossSearch = { attach: attach };
   if (document.readyState === 'loading') {

@@ -49,7 +49,11 @@ fn each_annotation_is_drawn_beside_its_quote() {
     let (site, _) = built();
     let zh = read(site.path(), "book/interviews/first/index.html");
     // The passage is marked, numbered, and the note follows the paragraph that holds it.
-    let mark = zh.find(r##"<mark class="anno" data-note="a-transistor">晶體管</mark><a class="ref" href="#a-transistor""##).expect("marked passage");
+    let mark = zh
+        .find(
+            r##"<mark data-note="a-transistor">晶體管</mark><a class="ref" href="#a-transistor""##,
+        )
+        .expect("marked passage");
     let para_end = mark + zh[mark..].find("</p>").unwrap();
     let note = zh
         .find(r#"<div class="note" id="a-transistor""#)
@@ -86,7 +90,7 @@ fn a_note_missing_from_a_translation_is_shown_in_its_own_language_and_warned_abo
         .expect("the Chinese-only note is on the English page");
     assert!(note > t2 && note < t3, "on the same turn as in Chinese");
     assert!(
-        en[note..].starts_with(r#"id="a-zh-only" role="note" aria-label="Note 3" lang="zh-Hant""#),
+        en[note..].starts_with(r#"id="a-zh-only" role="note" lang="zh-Hant""#),
         "{}",
         &en[note..note + 120]
     );
@@ -153,9 +157,13 @@ fn glossary_terms_are_linked_once_per_section_and_listed_with_their_occurrences(
         1,
         "first occurrence per section only"
     );
+    let glossary_zh = read(site.path(), "book/glossary/index.html");
+    let entry = &glossary_zh[glossary_zh
+        .find(r#"id="term-transistor""#)
+        .expect("the entry the tooltip is read from")..];
     assert!(
-        zh.contains(r#"<span id="def-transistor">晶體管: 控制電流的半導體元件。</span>"#),
-        "the definition for hover and focus"
+        entry[..entry.find("</div>").unwrap()].contains("控制電流的半導體元件。"),
+        "{entry}"
     );
     let glossary = read(site.path(), "book/glossary/index.html");
     assert!(glossary.contains(r#"id="term-transistor""#));

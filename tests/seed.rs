@@ -83,7 +83,11 @@ fn page_paragraphs() -> Vec<String> {
     ))
     .unwrap();
     let body = text
-        .splitn(3, "\n---\n")
+        .split(
+            "
+---
+",
+        )
         .nth(1)
         .expect("front matter closes");
     body.split("\n\n")

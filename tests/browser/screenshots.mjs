@@ -146,7 +146,7 @@ async function main() {
       const wide = await browser.newContext({ viewport: { width: 1280, height: 800 } });
       let page = await open(wide, url);
       const placed = await page.evaluate(() => [...document.querySelectorAll('.transcript .note')].map((n) => {
-        const mark = document.querySelector(`mark.anno[data-note="${n.id}"]`) || document.querySelector(`a.ref[href="#${n.id}"]`);
+        const mark = document.querySelector(`mark[data-note="${n.id}"]`) || document.querySelector(`a.ref[href="#${n.id}"]`);
         const text = n.closest('.turn-body').getBoundingClientRect();
         const r = n.getBoundingClientRect();
         const m = mark.getBoundingClientRect();

@@ -170,3 +170,46 @@ pub fn site_problems(book: &Path) -> Vec<String> {
     }
     out
 }
+
+/// The text each annotation marks on a page, by note anchor (`a-id`): the text inside every
+/// `<mark data-note=…>` with that anchor, note references (`a.ref`) left out. Independent of how
+/// the marks are split and nested.
+pub fn marked_text(html: &str) -> std::collections::BTreeMap<String, String> {
+    let mut out = std::collections::BTreeMap::<String, String>::new();
+    // Open elements: (name, the note anchor of a mark, whether it is a reference).
+    let mut open: Vec<(String, Option<String>, bool)> = Vec::new();
+    for token in tokens(html) {
+        match token {
+            Token::StartTag(tag) => {
+                let name = s(&tag.name);
+                let attr = |k: &str| {
+                    tag.attributes
+                        .iter()
+                        .find(|(n, _)| s(n) == k)
+                        .map(|(_, v)| s(v))
+                };
+                let note = (name == "mark").then(|| attr("data-note")).flatten();
+                let is_ref = name == "a" && attr("class").is_some_and(|c| c == "ref");
+                if !VOID.contains(&name.as_str()) && !tag.self_closing {
+                    open.push((name, note, is_ref));
+                }
+            }
+            Token::EndTag(_) => {
+                open.pop();
+            }
+            Token::String(text) => {
+                if open.iter().any(|(_, _, r)| *r) {
+                    continue;
+                }
+                let text = s(&text);
+                for (_, note, _) in &open {
+                    if let Some(n) = note {
+                        out.entry(n.clone()).or_default().push_str(&text);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
