@@ -28,7 +28,13 @@ struct Input {
 
 fuzz_target!(|input: Input| {
     let map = SourceMap::new(Path::new("fuzz.md"), &input.body);
-    let doc = parse(&input.body, 0, &map, &Labels::default(), &Diagnostics::new());
+    let doc = parse(
+        &input.body,
+        0,
+        &map,
+        &Labels::default(),
+        &Diagnostics::new(),
+    );
     let text = DocText::new(&doc);
     // As page.rs admits them: a quote with some non-space text.
     let annotations: Vec<Annotation> = input
@@ -58,7 +64,9 @@ fuzz_target!(|input: Input| {
             continue;
         };
         let plain = block_text(&doc.blocks[*block].events);
-        let span = plain.get(*start..*end).expect("the span is inside its block's text");
+        let span = plain
+            .get(*start..*end)
+            .expect("the span is inside its block's text");
         let Target::Quote { exact, .. } = &annotations[i].target else {
             unreachable!()
         };

@@ -36,7 +36,11 @@ fuzz_target!(|input: Input| {
         footnotes: &footnotes,
         unknown_language: &|_, _| {},
     };
-    let blocks: Vec<_> = doc.blocks.iter().map(|b| (b, None, String::new())).collect();
+    let blocks: Vec<_> = doc
+        .blocks
+        .iter()
+        .map(|b| (b, None, String::new()))
+        .collect();
     let _ = r.render(&blocks);
     let _ = render_all(&diags.into_sorted());
 });
