@@ -2,6 +2,10 @@
 //! (W3C TextQuoteSelector: exact text, optional prefix and suffix) or a whole turn. A quote that
 //! is missing, ambiguous or crosses a paragraph is an error at the annotation's own line.
 
+use std::collections::HashMap;
+
+use aho_corasick::AhoCorasick;
+
 use crate::error::{Diagnostic, SourceMap};
 use crate::markdown::block_text;
 use crate::page::{Annotation, Target};
@@ -62,10 +66,11 @@ pub fn anchor_all(
     annotations: &[Annotation],
     map: &SourceMap,
 ) -> (Vec<Option<Anchor>>, Vec<Diagnostic>) {
+    let found = occurrences(text, annotations);
     let mut out = Vec::with_capacity(annotations.len());
     let mut errors = Vec::new();
     for a in annotations {
-        match anchor_one(doc, text, a) {
+        match anchor_one(doc, text, a, &found) {
             Ok(anchor) => out.push(Some(anchor)),
             Err((message, help)) => {
                 let (line, col) = a.quote_line;
@@ -81,7 +86,36 @@ pub fn anchor_all(
     (out, errors)
 }
 
-fn anchor_one(doc: &Doc, text: &DocText, a: &Annotation) -> Result<Anchor, (String, String)> {
+/// Where each distinct quote occurs in the text (overlapping occurrences included), found in one
+/// pass for all of them: a scan per annotation made a page with 10,000 notes quadratic.
+fn occurrences(text: &DocText, annotations: &[Annotation]) -> HashMap<String, Vec<usize>> {
+    let mut found: HashMap<String, Vec<usize>> = HashMap::new();
+    for a in annotations {
+        if let Target::Quote { exact, .. } = &a.target {
+            found.entry(squash_ws(exact)).or_default();
+        }
+    }
+    let patterns: Vec<&String> = found.keys().collect();
+    let Ok(ac) = AhoCorasick::new(&patterns) else {
+        return found; // too many patterns for memory: every quote is then reported missing
+    };
+    let mut hits: Vec<Vec<usize>> = vec![Vec::new(); patterns.len()];
+    for m in ac.find_overlapping_iter(text.text.as_str()) {
+        hits[m.pattern().as_usize()].push(m.start());
+    }
+    let keys: Vec<String> = patterns.into_iter().cloned().collect();
+    for (k, h) in keys.into_iter().zip(hits) {
+        found.insert(k, h);
+    }
+    found
+}
+
+fn anchor_one(
+    doc: &Doc,
+    text: &DocText,
+    a: &Annotation,
+    found: &HashMap<String, Vec<usize>>,
+) -> Result<Anchor, (String, String)> {
     let (exact, prefix, suffix) = match &a.target {
         Target::Turn(n) => {
             return if *n >= 1 && *n <= doc.turns.len() {
@@ -103,8 +137,15 @@ fn anchor_one(doc: &Doc, text: &DocText, a: &Annotation) -> Result<Anchor, (Stri
             suffix,
         } => (squash_ws(exact), prefix, suffix),
     };
+    if exact.contains(SEP) {
+        // NUL separates the blocks in the joined text: such a quote would match across them.
+        return Err((
+            format!("annotation `{}`: the quote contains a NUL character", a.id),
+            "remove the `\\0` from the quote: a page's text cannot contain it".into(),
+        ));
+    }
     let hay = &text.text;
-    let all: Vec<usize> = hay.match_indices(exact.as_str()).map(|(i, _)| i).collect();
+    let all: &[usize] = found.get(&exact).map_or(&[], Vec::as_slice);
     let matching: Vec<usize> = all
         .iter()
         .copied()
@@ -139,7 +180,7 @@ fn anchor_one(doc: &Doc, text: &DocText, a: &Annotation) -> Result<Anchor, (Stri
             ),
             format!(
                 "the quote is on line(s) {}; check `prefix`/`suffix` are the exact text right before/after it",
-                lines(&all)
+                lines(all)
             ),
         )),
         [] => Err(not_found(doc, text, a, &exact)),
@@ -228,7 +269,8 @@ mod tests {
         let map = SourceMap::new(Path::new("a.md"), body);
         let doc = parse(body, 0, &map, &Labels::default(), &Diagnostics::new());
         let text = DocText::new(&doc);
-        anchor_one(&doc, &text, &a)
+        let found = occurrences(&text, std::slice::from_ref(&a));
+        anchor_one(&doc, &text, &a, &found)
     }
 
     #[test]
@@ -251,6 +293,22 @@ mod tests {
         assert!(err.0.contains("2 times"), "{err:?}");
         assert!(err.1.contains("lines 1, 3"), "{err:?}");
         assert!(run(body, ann("cat", Some("the "))).is_ok());
+    }
+
+    #[test]
+    fn overlapping_occurrences_count_as_ambiguous() {
+        let err = run("aaa\n", ann("aa", None)).unwrap_err();
+        assert!(err.0.contains("2 times"), "{err:?}");
+    }
+
+    #[test]
+    fn a_quote_holding_a_nul_does_not_match_between_paragraphs() {
+        // Found by fuzzing (fuzz/fuzz_targets/anchor.rs): the quote "\0" matched the separator
+        // between blocks, and its span lay outside the block's text.
+        let err = run("\u{5}\n", ann("\0", None)).unwrap_err();
+        assert!(err.0.contains("NUL"), "{err:?}");
+        let err = run("end one\n\nstart two\n", ann("one\0start", None)).unwrap_err();
+        assert!(err.0.contains("NUL"), "{err:?}");
     }
 
     #[test]

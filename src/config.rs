@@ -376,6 +376,10 @@ pub fn parse_base_url(s: &str) -> Result<Url, String> {
         }
         other => other.to_string(),
     })?;
+    // `localhost:8000/x` and `example.org:8080` parse with the host as their "scheme".
+    if !matches!(url.scheme(), "http" | "https") && !s.contains("://") {
+        return Err("it has no scheme (http:// or https://)".into());
+    }
     if !matches!(url.scheme(), "http" | "https") {
         return Err(format!(
             "the scheme must be http or https, not `{}`",
@@ -416,6 +420,16 @@ mod tests {
             parse_base_url("u.github.io/repo")
                 .unwrap_err()
                 .contains("no scheme")
+        );
+        assert!(
+            parse_base_url("localhost:8000/repo/")
+                .unwrap_err()
+                .contains("no scheme")
+        );
+        assert!(
+            parse_base_url("ftp://u.org/")
+                .unwrap_err()
+                .contains("must be http or https")
         );
         assert!(
             parse_base_url("https://u.github.io/?x=1")

@@ -9,6 +9,9 @@ use serde::de::{self, MapAccess, Visitor};
 
 use crate::error::{Diagnostic, SourceMap};
 
+mod yaml;
+pub use yaml::{check_nesting, check_tags, yaml_error};
+
 /// Front matter larger than this is refused before parsing: no page needs it, and a hostile one
 /// (10 MB of nested lists) must not cost the build its time and memory.
 pub const MAX_FRONT_MATTER: usize = 1024 * 1024;
@@ -98,7 +101,16 @@ impl<'de> Deserialize<'de> for RawSpeaker {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawSpeaker, A::Error> {
                 let mut s = RawSpeaker::default();
                 let mut id = None;
+                let mut seen: Vec<&'static str> = Vec::new();
                 while let Some(key) = map.next_key::<String>()? {
+                    // A repeated field must not silently replace the first (serde's derive refuses
+                    // it too; this visitor is hand-written).
+                    if let Some(&field) = SPEAKER_FIELDS.iter().find(|f| **f == key) {
+                        if seen.contains(&field) {
+                            return Err(de::Error::duplicate_field(field));
+                        }
+                        seen.push(field);
+                    }
                     match key.as_str() {
                         "id" => id = Some(map.next_value::<String>()?),
                         "name" => s.name = map.next_value()?,
@@ -249,6 +261,8 @@ pub fn split<'a>(text: &'a str, map: &SourceMap) -> Result<Split<'a>, Diagnostic
         let line = text[pos..end].trim_end();
         if line == delim || (format == Format::Yaml && line == "...") {
             let body_offset = (end + 1).min(text.len());
+            // Checked once the end is found (the file is at most 16 MB), so the size is the
+            // real one, not the limit.
             if pos > MAX_FRONT_MATTER {
                 return Err(too_big(map, pos));
             }
@@ -258,9 +272,6 @@ pub fn split<'a>(text: &'a str, map: &SourceMap) -> Result<Split<'a>, Diagnostic
                 body: &text[body_offset..],
                 body_offset,
             });
-        }
-        if pos > MAX_FRONT_MATTER {
-            return Err(too_big(map, pos));
         }
         pos = end + 1;
     }
@@ -285,167 +296,18 @@ fn too_big(map: &SourceMap, len: usize) -> Diagnostic {
 
 /// Parses the split front matter into its raw form.
 pub fn parse(split: &Split, map: &SourceMap) -> Result<RawFrontMatter, Diagnostic> {
-    let fm = match split.format {
-        Format::Yaml => parse_yaml(split.front, map)?,
-        Format::Toml => parse_toml(split.front, map)?,
-    };
-    for (key, value) in &fm.extra {
-        if has_tag(value) {
-            let off = find_key(split.front, key).unwrap_or(0);
-            return Err(Diagnostic::error(format!("YAML tag in front-matter key `{key}`"))
-                .at(map.locate(off, key.len()))
-                .help("gloss does not interpret YAML tags (`!name`): remove the tag and write the plain value"));
-        }
+    match split.format {
+        Format::Yaml => parse_yaml(split.front, map),
+        Format::Toml => parse_toml(split.front, map),
     }
-    Ok(fm)
 }
 
 fn parse_yaml(front: &str, map: &SourceMap) -> Result<RawFrontMatter, Diagnostic> {
-    serde_yaml::from_str::<RawFrontMatter>(front).map_err(|e| yaml_error(&e, front, map))
-}
-
-pub fn yaml_error(e: &serde_yaml::Error, front: &str, map: &SourceMap) -> Diagnostic {
-    let full = e.to_string();
-    // serde_yaml appends " at line L column C"; we show the location ourselves.
-    let msg = match full.find(" at line ") {
-        Some(i) => full[..i].to_string(),
-        None => full.clone(),
-    };
-    let (mut help, msg) = yaml_help(&msg, front);
-    // Point at the unknown key itself, not at the start of the map holding it.
-    let mut key_line = None;
-    if let Some((key, nearest)) = crate::error::unknown_field(&msg) {
-        help = nearest;
-        let from = e.location().map_or(1, |l| l.line());
-        key_line = front.lines().enumerate().skip(from - 1).find_map(|(i, l)| {
-            let t = l.trim_start().trim_start_matches("- ").trim_start();
-            t.strip_prefix(key.as_str())
-                .is_some_and(|r| r.trim_start().starts_with(':'))
-                .then(|| (i + 1, l.len() - t.len(), key.len()))
-        });
-    }
-    let d = Diagnostic::error(format!("front matter: {msg}")).help(help);
-    if let Some((line, col, len)) = key_line {
-        return d.at(map.line_location(line, col, len));
-    }
-    match e.location() {
-        Some(loc) => {
-            let line = loc.line();
-            let col_byte = loc.column().saturating_sub(1);
-            let d = d.at(map.line_location(line, col_byte, 1));
-            match unclosed_opener(front, &msg, line) {
-                Some((l, c, ch)) => {
-                    let close = if ch == '[' { ']' } else { '}' };
-                    d.related(format!("the `{ch}` opened here is never closed"), map.line_location(l, c, 1))
-                        .help(format!("close the `{ch}` on line {l} with `{close}` (or write the list one item per line)"))
-                }
-                None => d,
-            }
-        }
-        None => d.at(map.line_location(1, 0, 3)),
-    }
-}
-
-/// For "expected ',' or ']'" errors, which libyaml reports where it gave up (often the next key),
-/// the line where the unclosed `[` or `{` was opened: (line, byte column, bracket).
-fn unclosed_opener(front: &str, msg: &str, err_line: usize) -> Option<(usize, usize, char)> {
-    let (open, close) = if msg.contains("or ']'") {
-        ('[', ']')
-    } else if msg.contains("or '}'") {
-        ('{', '}')
-    } else {
-        return None;
-    };
-    let lines: Vec<&str> = front.lines().collect();
-    let mut depth = 0i32;
-    for l in (0..err_line.min(lines.len())).rev() {
-        for (c, ch) in lines[l]
-            .char_indices()
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-        {
-            if ch == close {
-                depth += 1;
-            } else if ch == open {
-                if depth == 0 {
-                    return Some((l + 1, c, open));
-                }
-                depth -= 1;
-            }
-        }
-    }
-    None
-}
-
-fn yaml_help(msg: &str, front: &str) -> (String, String) {
-    let tab_indent = front
-        .lines()
-        .any(|l| l.starts_with('\t') || l.trim_start_matches(' ').starts_with('\t'));
-    if msg.contains("tab") || (tab_indent && msg.contains("found character")) {
-        return (
-            "YAML indentation must use spaces, not tabs: replace the tab characters at the start of the line with spaces".into(),
-            msg.into(),
-        );
-    }
-    if msg.contains("duplicate") {
-        return (
-            "each key may appear once: remove or rename one of them".into(),
-            msg.into(),
-        );
-    }
-    if msg.contains("recursion limit") {
-        return (
-            "the front matter nests too deeply: flatten the structure".into(),
-            msg.into(),
-        );
-    }
-    if msg.contains("repetition limit") {
-        return (
-            "the front matter's anchors and aliases expand too far (a \"billion laughs\"): write the values out instead of aliasing them".into(),
-            msg.into(),
-        );
-    }
-    if msg.contains("enum") || msg.contains("tag") {
-        return (
-            "gloss does not interpret YAML tags (`!name`): remove the tag and write the plain value".into(),
-            msg.replace("invalid type: enum", "unexpected YAML tag"),
-        );
-    }
-    if msg.contains("did not find expected")
-        || msg.contains("while scanning a quoted")
-        || msg.contains("unexpected end")
-    {
-        return (
-            "check this line for an unclosed quote, bracket or brace; values containing `: ` or starting with `[`, `{`, `*` or `&` need quotes".into(),
-            msg.into(),
-        );
-    }
-    if msg.contains("invalid type") {
-        return (
-            "this key has the wrong kind of value (a list where text belongs, or text where a list belongs): see docs/content.md".into(),
-            msg.into(),
-        );
-    }
-    if msg.contains("unknown field") {
-        return (
-            "see docs/content.md for the keys this table accepts".into(),
-            msg.into(),
-        );
-    }
-    (
-        "see docs/content.md for the front matter format".into(),
-        msg.into(),
-    )
-}
-
-fn has_tag(v: &serde_yaml::Value) -> bool {
-    match v {
-        serde_yaml::Value::Tagged(_) => true,
-        serde_yaml::Value::Sequence(s) => s.iter().any(has_tag),
-        serde_yaml::Value::Mapping(m) => m.iter().any(|(k, v)| has_tag(k) || has_tag(v)),
-        _ => false,
-    }
+    yaml::check_nesting(front, map)?;
+    let fm =
+        serde_yaml::from_str::<RawFrontMatter>(front).map_err(|e| yaml_error(&e, front, map))?;
+    yaml::check_tags(front, map)?;
+    Ok(fm)
 }
 
 /// Byte offset of a top-level `key:` in front matter text.
@@ -538,9 +400,9 @@ pub fn list_item_lines(front: &str, key: &str) -> Vec<usize> {
 }
 
 /// The line of `field:` inside list item `item` (1-based line of its `- `), if written on its own line.
-pub fn field_line(front: &str, item_line: usize, field: &str) -> Option<(usize, usize)> {
-    let lines: Vec<&str> = front.lines().collect();
-    let first = lines.get(item_line - 1)?;
+/// `lines` is the front matter split once by the caller: a page may have thousands of items.
+pub fn field_line(lines: &[&str], item_line: usize, field: &str) -> Option<(usize, usize)> {
+    let first = lines.get(item_line.checked_sub(1)?)?;
     let item_indent = first.len() - first.trim_start_matches(' ').len();
     for (i, line) in lines.iter().enumerate().skip(item_line - 1) {
         let trimmed = line.trim_start_matches(' ');
@@ -642,6 +504,32 @@ mod tests {
     }
 
     #[test]
+    fn a_speaker_field_given_twice_is_refused() {
+        let err = run("---\ntitle: T\nspeakers:\n  - id: A\n    name: Ann\n    name: Bo\n---\n")
+            .unwrap_err();
+        assert!(
+            err.message.contains("duplicate field `name`"),
+            "{}",
+            err.message
+        );
+        assert_eq!(err.location.unwrap().line, 6);
+    }
+
+    #[test]
+    fn oversized_front_matter_reports_its_real_size() {
+        let text = format!("---\npad: \"{}\"\n---\n", "a".repeat(3 << 20));
+        let err = run(&text).unwrap_err();
+        assert!(err.message.contains("is 3.0 MB"), "{}", err.message);
+    }
+
+    #[test]
+    fn tags_on_known_keys_are_refused() {
+        let err = run("---\ntitle: T\nsummary: !shell rm -rf /\n---\n").unwrap_err();
+        assert!(err.message.contains("`!shell`"), "{}", err.message);
+        assert_eq!(err.location.unwrap().line, 3);
+    }
+
+    #[test]
     fn toml_front_matter_works() {
         let fm = run("+++\ntitle = \"T\"\ndate = 2025-10-08\n+++\nbody").unwrap();
         assert_eq!(fm.date.as_deref(), Some("2025-10-08"));
@@ -664,7 +552,8 @@ mod tests {
     fn list_item_lines_finds_each_item() {
         let front = "---\ntitle: T\nannotations:\n  - id: a\n    quote: x\n  - id: b\n    note: |\n      - not an item\nother: 1\n";
         assert_eq!(list_item_lines(front, "annotations"), vec![4, 6]);
-        assert_eq!(field_line(front, 4, "quote"), Some((5, 4)));
-        assert_eq!(field_line(front, 6, "id"), Some((6, 4)));
+        let lines: Vec<&str> = front.lines().collect();
+        assert_eq!(field_line(&lines, 4, "quote"), Some((5, 4)));
+        assert_eq!(field_line(&lines, 6, "id"), Some((6, 4)));
     }
 }

@@ -26,10 +26,70 @@ pub fn io_error(path: &Path, action: &str, err: &io::Error) -> Diagnostic {
         .help(help)
 }
 
-/// Reads a text file. A UTF-8 BOM is dropped; invalid UTF-8 is an error naming the byte offset.
+/// Text files larger than this are refused: nothing a person writes is this big, and reading it
+/// whole would only cost memory.
+pub const MAX_TEXT: u64 = 16 * 1024 * 1024;
+
+/// Reads a text file of at most [`MAX_TEXT`] bytes. A UTF-8 BOM is dropped; invalid UTF-8 is an
+/// error naming the byte offset. Anything but a regular file is refused before it is opened: a
+/// FIFO or a device would block the build or never end.
 pub fn read_text(path: &Path, shown: &Path) -> Result<String, Diagnostic> {
-    let bytes = fs::read(path).map_err(|e| io_error(shown, "read", &e))?;
+    use std::io::Read;
+    let meta = fs::metadata(path).map_err(|e| io_error(shown, "read", &e))?;
+    if !meta.is_file() {
+        return Err(not_a_file(shown, &meta));
+    }
+    if meta.len() > MAX_TEXT {
+        return Err(too_big(shown, meta.len()));
+    }
+    let file = fs::File::open(path).map_err(|e| io_error(shown, "read", &e))?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    // Bounded: the file may have grown since it was measured.
+    file.take(MAX_TEXT + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| io_error(shown, "read", &e))?;
+    if bytes.len() as u64 > MAX_TEXT {
+        return Err(too_big(shown, bytes.len() as u64));
+    }
     decode_text(bytes, shown)
+}
+
+fn too_big(shown: &Path, len: u64) -> Diagnostic {
+    Diagnostic::error(format!(
+        "{} is {:.1} MB; gloss reads content files up to {} MB",
+        shown.display(),
+        len as f64 / 1_048_576.0,
+        MAX_TEXT / 1_048_576
+    ))
+    .in_file(shown)
+    .help("split it into several files")
+}
+
+/// What a path that is not a regular file is, for messages.
+pub fn kind_of(meta: &fs::Metadata) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    let t = meta.file_type();
+    if t.is_dir() {
+        "a folder"
+    } else if t.is_fifo() {
+        "a named pipe (FIFO)"
+    } else if t.is_socket() {
+        "a socket"
+    } else if t.is_block_device() || t.is_char_device() {
+        "a device"
+    } else {
+        "not a file"
+    }
+}
+
+pub fn not_a_file(shown: &Path, meta: &fs::Metadata) -> Diagnostic {
+    Diagnostic::error(format!(
+        "{} is not a regular file (it is {})",
+        shown.display(),
+        kind_of(meta)
+    ))
+    .in_file(shown)
+    .help("gloss reads plain files only: replace it with a file, or move it out of the content folder")
 }
 
 pub fn decode_text(bytes: Vec<u8>, shown: &Path) -> Result<String, Diagnostic> {
@@ -39,6 +99,14 @@ pub fn decode_text(bytes: Vec<u8>, shown: &Path) -> Result<String, Diagnostic> {
                 s.drain(..3);
             }
             Ok(s)
+        }
+        Err(e) if e.as_bytes().starts_with(&[0xff, 0xfe]) || e.as_bytes().starts_with(&[0xfe, 0xff]) => {
+            Err(Diagnostic::error(format!(
+                "{} is UTF-16, not UTF-8 (it starts with a UTF-16 byte order mark)",
+                shown.display()
+            ))
+            .in_file(shown)
+            .help("save it as UTF-8 (most editors offer \"Save with encoding\"), or convert it with `iconv -f UTF-16 -t UTF-8`"))
         }
         Err(e) => {
             let offset = e.utf8_error().valid_up_to();
@@ -275,6 +343,30 @@ mod tests {
         let err = decode_text(b"ok\nbad \xff here".to_vec(), Path::new("x.md")).unwrap_err();
         assert!(err.message.contains("byte offset 7"), "{}", err.message);
         assert!(err.message.contains("line 2"), "{}", err.message);
+    }
+
+    #[test]
+    fn utf16_is_named() {
+        let err = decode_text(vec![0xff, 0xfe, b'-', 0], Path::new("x.md")).unwrap_err();
+        assert!(err.message.contains("x.md is UTF-16"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_fifo_is_refused_without_blocking() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("p.md");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let err = read_text(&fifo, Path::new("p.md")).unwrap_err();
+        assert!(
+            err.message
+                .contains("p.md is not a regular file (it is a named pipe"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

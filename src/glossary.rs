@@ -69,6 +69,13 @@ pub fn load(path: &Path, shown: &Path, diags: &Diagnostics) -> Glossary {
         }
     };
     let map = SourceMap::new(shown, &text);
+    let hazard =
+        frontmatter::check_nesting(&text, &map).and_then(|()| frontmatter::check_tags(&text, &map));
+    if let Err(mut d) = hazard {
+        d.message = d.message.replace("front matter", "glossary");
+        diags.push(d);
+        return Glossary::default();
+    }
     let raw: Vec<RawTerm> = match serde_yaml::from_str::<Option<Vec<RawTerm>>>(&text) {
         Ok(v) => v.unwrap_or_default(),
         Err(e) => {
@@ -121,6 +128,20 @@ pub fn load(path: &Path, shown: &Path, diags: &Diagnostics) -> Glossary {
             );
             continue;
         };
+        if let Some(scheme) = r.link.as_deref().and_then(crate::text::refused_scheme) {
+            let lines: Vec<&str> = text.lines().collect();
+            let at = frontmatter::field_line(&lines, line, "link")
+                .map(|(l, c)| map.line_location(l, c, 4))
+                .unwrap_or(at);
+            diags.push(
+                Diagnostic::error(format!(
+                    "glossary entry `{id}`'s `link` is a `{scheme}:` URL"
+                ))
+                .at(at)
+                .help("links may go to web pages (https://…); scripts and data URLs are refused"),
+            );
+            continue;
+        }
         terms.push(Term {
             id,
             kind,

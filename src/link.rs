@@ -611,25 +611,14 @@ fn resolve(
 ) -> Resolved {
     let p = &pages[from];
     let d = dest.trim();
-    let scheme_end = d.find(':').filter(|&i| {
-        d[..i]
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
-            && i > 0
-    });
-    if let Some(i) = scheme_end {
-        let scheme: String = d[..i]
-            .chars()
-            .filter(|c| !c.is_whitespace() && !c.is_control())
-            .collect::<String>()
-            .to_ascii_lowercase();
-        if matches!(scheme.as_str(), "javascript" | "vbscript" | "data" | "file") {
-            return Err((
-                format!("link to a `{scheme}:` URL"),
-                "links may go to web pages (https://…), other pages of the site, or anchors; scripts and data URLs are refused".into(),
-                true,
-            ));
-        }
+    if let Some(scheme) = crate::text::refused_scheme(d) {
+        return Err((
+            format!("link to a `{scheme}:` URL"),
+            "links may go to web pages (https://…), other pages of the site, or anchors; scripts and data URLs are refused".into(),
+            true,
+        ));
+    }
+    if crate::text::url_scheme(d).is_some() {
         return Ok(None);
     }
     if d.starts_with("//") {

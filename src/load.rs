@@ -138,6 +138,20 @@ pub fn load(config: &Config, diags: &Diagnostics) -> Vec<Source> {
             }
         }
         if !is_file {
+            // A FIFO, socket or device would block or never end if read: say it is left out.
+            if let Ok(meta) = std::fs::metadata(&path)
+                && !meta.is_dir()
+            {
+                diags.push(
+                    Diagnostic::warning(format!(
+                        "{} is not a regular file (it is {}): skipped",
+                        shown.display(),
+                        fs::kind_of(&meta)
+                    ))
+                    .in_file(&shown)
+                    .help("gloss reads plain files only: remove it from the content folder"),
+                );
+            }
             continue;
         }
         let rel = path.strip_prefix(content).unwrap_or(&path);

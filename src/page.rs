@@ -15,9 +15,8 @@ use crate::parse::Doc;
 use crate::text::path_segment;
 use crate::{fs, text};
 
-/// Content files larger than this are refused: nothing a person writes is this big, and reading
-/// it whole would only cost memory.
-pub const MAX_FILE: u64 = 16 * 1024 * 1024;
+/// Content files larger than this are refused (checked where every text file is read).
+pub const MAX_FILE: u64 = fs::MAX_TEXT;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -150,19 +149,6 @@ pub fn read_all(sources: &[Source], diags: &Diagnostics) -> Vec<Front> {
 }
 
 pub fn read_one(source: &Source) -> Result<Front, Diagnostic> {
-    let size = std::fs::metadata(&source.path)
-        .map_err(|e| fs::io_error(&source.shown, "read", &e))?
-        .len();
-    if size > MAX_FILE {
-        return Err(Diagnostic::error(format!(
-            "{} is {:.1} MB; gloss reads content files up to {} MB",
-            source.shown.display(),
-            size as f64 / 1_048_576.0,
-            MAX_FILE / 1_048_576
-        ))
-        .in_file(&source.shown)
-        .help("split the page into several files"));
-    }
     let text = text::normalize_newlines(fs::read_text(&source.path, &source.shown)?);
     let map = SourceMap::new(&source.shown, &text);
     let split = frontmatter::split(&text, &map)?;
@@ -375,6 +361,30 @@ fn check_interview(
     diags: &Diagnostics,
 ) -> Interview {
     let lang = &source.lang;
+    let front_lines: Vec<&str> = front.lines().collect();
+    // Links from front matter go into `href`s: a script URL there would run on a click. Checked
+    // in the file that writes them (a translation inheriting them does not repeat the error).
+    let script_url = |url: Option<&str>, item_line: usize, field: &str, what: String| {
+        let scheme = crate::text::refused_scheme(url?)?;
+        let at = frontmatter::field_line(&front_lines, item_line, field)
+            .map(|(l, c)| map.line_location(l, c, field.len()))
+            .unwrap_or_else(|| item_location(map, item_line));
+        Some(
+            Diagnostic::error(format!("{what} is a `{scheme}:` URL"))
+                .at(at)
+                .help("links may go to web pages (https://…); scripts and data URLs are refused"),
+        )
+    };
+    if let Some(source_line) = front_lines.iter().position(|l| l.starts_with("source:"))
+        && let Some(d) = script_url(
+            raw.source.as_ref().and_then(|s| s.url.as_deref()),
+            source_line + 1,
+            "url",
+            "the source's `url`".into(),
+        )
+    {
+        diags.push(d);
+    }
     let mut speakers = Vec::new();
     let speaker_lines = frontmatter::list_item_lines(front, "speakers");
     for (i, s) in raw.speakers.iter().flatten().enumerate() {
@@ -398,6 +408,16 @@ fn check_interview(
                 .help("templates receive the role as written"),
             );
         }
+        if frontmatter::find_key(front, "speakers").is_some()
+            && let Some(d) = script_url(
+                s.link.as_deref(),
+                line,
+                "link",
+                format!("speaker `{id}`'s `link`"),
+            )
+        {
+            diags.push(d);
+        }
         let names = s.name.clone().unwrap_or_else(|| LangText::One(id.clone()));
         let slug_src = s
             .slug
@@ -417,7 +437,7 @@ fn check_interview(
     let mut seen = HashMap::new();
     for (i, a) in raw.annotations.iter().flatten().enumerate() {
         let line = item_lines.get(i).copied().unwrap_or(1);
-        if let Some(a) = check_annotation(a, line, front, map, diags) {
+        if let Some(a) = check_annotation(a, line, &front_lines, map, diags) {
             if let Some(prev) = seen.insert(a.id.clone(), line) {
                 diags.push(
                     Diagnostic::error(format!(
@@ -443,7 +463,7 @@ fn check_interview(
 fn check_annotation(
     a: &RawAnnotation,
     line: usize,
-    front: &str,
+    front_lines: &[&str],
     map: &SourceMap,
     diags: &Diagnostics,
 ) -> Option<Annotation> {
@@ -510,8 +530,8 @@ fn check_annotation(
             return None;
         }
     };
-    let quote_line = frontmatter::field_line(front, line, "quote")
-        .or_else(|| frontmatter::field_line(front, line, "turn"))
+    let quote_line = frontmatter::field_line(front_lines, line, "quote")
+        .or_else(|| frontmatter::field_line(front_lines, line, "turn"))
         .unwrap_or((line, 0));
     Some(Annotation {
         id,

@@ -64,6 +64,27 @@ pub fn push_escaped(out: &mut String, s: &str) {
     }
 }
 
+/// The scheme of `url` as a browser reads it (the WHATWG URL parser's first steps: ASCII tabs and
+/// newlines removed anywhere, leading controls and spaces trimmed, case ignored), or `None` for a
+/// relative URL. `java\tscript:` and ` JavaScript:` are both `javascript`.
+pub fn url_scheme(url: &str) -> Option<String> {
+    let cleaned: String = url
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    let t = cleaned.trim_start_matches(|c: char| c <= ' ');
+    let (scheme, _) = t.split_once(':')?;
+    let mut chars = scheme.chars();
+    (chars.next()?.is_ascii_alphabetic()
+        && chars.all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)))
+    .then(|| scheme.to_ascii_lowercase())
+}
+
+/// The scheme of `url` if a link may not use it: script and data URLs run or embed code.
+pub fn refused_scheme(url: &str) -> Option<String> {
+    url_scheme(url).filter(|s| matches!(s.as_str(), "javascript" | "vbscript" | "data" | "file"))
+}
+
 /// Escapes text content (not attribute values): only `&`, `<` and `>` need it there.
 pub fn push_escaped_text(out: &mut String, s: &str) {
     for c in s.chars() {
@@ -169,6 +190,27 @@ mod tests {
     fn path_segments_lose_spaces_and_colons() {
         assert_eq!(path_segment("Episode 12: The End"), "Episode-12-The-End");
         assert_eq!(path_segment("訪談 一"), "訪談-一");
+    }
+
+    #[test]
+    fn script_schemes_are_seen_through_disguises() {
+        for url in [
+            "javascript:x",
+            "JaVaScRiPt:x",
+            "java\tscript:x",
+            " \u{1}javascript:x",
+            "java\nscript:x",
+        ] {
+            assert_eq!(
+                refused_scheme(url).as_deref(),
+                Some("javascript"),
+                "{url:?}"
+            );
+        }
+        assert_eq!(refused_scheme("data:text/html,x").as_deref(), Some("data"));
+        assert_eq!(refused_scheme("https://x.org/a:b"), None);
+        assert_eq!(url_scheme("page.md#a:b"), None);
+        assert_eq!(url_scheme("../a.md"), None);
     }
 
     #[test]
