@@ -173,6 +173,12 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
+thread_local! {
+    /// See `Diagnostics::capturing`.
+    static CAPTURE: std::cell::RefCell<Option<(*const Diagnostics, Vec<Diagnostic>)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
 /// The diagnostics of one build, shared by the stages (and by rayon workers).
 #[derive(Debug, Default)]
 pub struct Diagnostics {
@@ -185,7 +191,27 @@ impl Diagnostics {
     }
 
     pub fn push(&self, d: Diagnostic) {
+        CAPTURE.with_borrow_mut(|c| {
+            if let Some((of, got)) = c
+                && std::ptr::eq(*of, self)
+            {
+                got.push(d.clone());
+            }
+        });
         self.items.lock().expect("diagnostics lock").push(d);
+    }
+
+    /// Runs `f` on this thread and returns, besides its result, the diagnostics it pushed here:
+    /// what a cached result must report again when it is reused. `f` must not hand work to
+    /// other threads.
+    pub fn capturing<T>(&self, f: impl FnOnce() -> T) -> (T, Vec<Diagnostic>) {
+        let outer = CAPTURE.replace(Some((self as *const _, Vec::new())));
+        let out = f();
+        let got = CAPTURE
+            .replace(outer)
+            .map(|(_, got)| got)
+            .unwrap_or_default();
+        (out, got)
     }
 
     pub fn extend(&self, ds: impl IntoIterator<Item = Diagnostic>) {

@@ -22,6 +22,9 @@ pub struct Ctx<'a> {
     pub diags: &'a Diagnostics,
     /// Views rendered once and shared between pages (see memo.rs).
     pub memo: crate::memo::Memo,
+    /// The previous build's results (`gloss serve`), and each page's signature to look them up.
+    pub cache: Option<&'a crate::cache::Cache>,
+    pub sigs: Vec<u64>,
 }
 
 impl<'a> Ctx<'a> {
