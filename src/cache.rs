@@ -119,7 +119,7 @@ pub struct Cache {
     /// By content path; signed by size and modification time.
     pub fronts: Stash<Front>,
     /// Parsed bodies with the warnings parsing gave, by content path.
-    pub docs: Stash<(Doc, Vec<Diagnostic>)>,
+    pub docs: Stash<(Arc<Doc>, Vec<Diagnostic>)>,
     /// Rendered pages with the warnings rendering gave, by output path.
     pub renders: Stash<(Output, Vec<Diagnostic>)>,
     /// Annotation exports, by page URL.
@@ -220,14 +220,24 @@ pub fn global_signature(ctx: &Ctx, templates: u64, glossary: u64) -> u64 {
 /// and annotation export) are made from. Its translations' texts (notes cross over, parallel
 /// pages show both), where its links led, and the pages it lists as backlinks and related.
 pub fn page_signatures(ctx: &Ctx, global: u64) -> Vec<u64> {
-    let entry = |j: usize| {
-        let q = &ctx.pages[j];
-        let pl = &ctx.linked.pages[j];
-        let mut resolved: Vec<(&String, &String)> = pl.resolved.iter().collect();
-        resolved.sort();
-        (q.url.as_str(), q.text_hash, resolved)
+    let resolved = |j: usize| {
+        let mut r: Vec<(&String, &String)> = ctx.linked.pages[j].resolved.iter().collect();
+        r.sort();
+        r
     };
-    let listed = |j: usize| (ctx.pages[j].url.as_str(), ctx.pages[j].text_hash);
+    let entry = |j: usize| {
+        (
+            ctx.pages[j].url.as_str(),
+            ctx.pages[j].text_hash,
+            resolved(j),
+        )
+    };
+    // What a backlink or a related page shows of another page: its summary, not its text.
+    let listed = |j: usize| {
+        let q = &ctx.pages[j];
+        let date = q.date.map(|d| d.to_string());
+        (&q.url, &q.title, &q.summary, date, q.kind, resolved(j))
+    };
     (0..ctx.pages.len())
         .into_par_iter()
         .map(|i| {

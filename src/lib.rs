@@ -33,6 +33,7 @@ pub mod write;
 
 use std::collections::HashSet;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -250,7 +251,7 @@ fn parse_bodies(pages: &mut [page::Page], diags: &Diagnostics, cache: Option<&ca
         }
         let map = p.map();
         p.doc = match cache {
-            None => parse::parse(p.body(), p.body_offset, &map, &labels, diags),
+            None => Arc::new(parse::parse(p.body(), p.body_offset, &map, &labels, diags)),
             Some(c) => {
                 let mut by_label: Vec<_> = labels.by_label.iter().collect();
                 by_label.sort();
@@ -258,7 +259,7 @@ fn parse_bodies(pages: &mut [page::Page], diags: &Diagnostics, cache: Option<&ca
                 let (doc, warnings) = c.docs.get_or(&p.shown.to_string_lossy(), sig, || {
                     let local = Diagnostics::new();
                     let doc = parse::parse(p.body(), p.body_offset, &map, &labels, &local);
-                    (doc, local.into_sorted())
+                    (Arc::new(doc), local.into_sorted())
                 });
                 diags.extend(warnings);
                 doc

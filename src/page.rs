@@ -19,7 +19,7 @@ use crate::{fs, text};
 /// Content files larger than this are refused (checked where every text file is read).
 pub const MAX_FILE: u64 = fs::MAX_TEXT;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PageKind {
     Home,
@@ -95,7 +95,7 @@ pub struct Page {
     /// Output file relative to the output directory (`en/interviews/a/index.html`).
     pub out_path: String,
     pub interview: Option<Interview>,
-    pub doc: Doc,
+    pub doc: std::sync::Arc<Doc>,
 }
 
 impl Page {
@@ -311,7 +311,7 @@ pub fn check(mut fronts: Vec<Front>, config: &Config, diags: &Diagnostics) -> Ve
             url,
             out_path,
             interview,
-            doc: Doc::default(),
+            doc: Default::default(),
             text,
             body_offset,
             text_hash,
