@@ -14,7 +14,7 @@ use std::collections::{BTreeSet, HashMap};
 use serde_json::json;
 
 use super::docs::{Kind, SearchPage};
-use super::tokenize::{fold, table_for, tokenize};
+use super::tokenize::{fold, table_for, tokenize_folded};
 use crate::config::Config;
 use crate::page::PageKind;
 use crate::text::is_cjk;
@@ -191,11 +191,13 @@ pub fn work(page: &SearchPage) -> PageWork {
     let mut w = PageWork::default();
     let mut store = Vec::new();
     for d in &page.docs {
-        let tokens = tokenize(&d.text);
+        let folded = fold(&d.text);
+        let tokens = tokenize_folded(&folded);
         w.length += tokens.len();
         w.terms.extend(tokens);
         w.text_bytes += d.text.len();
-        w.chars.extend(fold(&d.text).chars());
+        // Only for the fold table, which holds no ASCII.
+        w.chars.extend(folded.chars().filter(|c| !c.is_ascii()));
         store.push(json!([kind_letter(d.kind), d.anchor, d.label, d.text]));
     }
     w.chars.sort_unstable();
@@ -321,7 +323,12 @@ mod tests {
         for &b in TERMINAL.iter().chain(CONTINUE.iter()) {
             let c = b as char;
             let text = format!("{c}x{c}晶體{c}");
-            assert!(tokenize(&text).iter().all(|t| !t.contains(c)), "{c}");
+            assert!(
+                crate::search::tokenize(&text)
+                    .iter()
+                    .all(|t| !t.contains(c)),
+                "{c}"
+            );
         }
     }
 
