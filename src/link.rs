@@ -137,6 +137,14 @@ pub fn link(
             pl
         })
         .collect();
+    // By id: looking each occurrence's term up in the list made this terms × occurrences.
+    let term_index: HashMap<&str, usize> = glossary
+        .terms
+        .iter()
+        .enumerate()
+        .rev() // the first of a repeated id wins, as it does everywhere else
+        .map(|(i, t)| (t.id.as_str(), i))
+        .collect();
     for (i, pl) in page_links.iter().enumerate() {
         for deco in pl.decorations.values() {
             for t in &deco.terms {
@@ -144,7 +152,7 @@ pub fn link(
                     .href
                     .rsplit_once('#')
                     .and_then(|(_, id)| id.strip_prefix("term-"))
-                    && let Some(ti) = glossary.terms.iter().position(|x| x.id == term)
+                    && let Some(&ti) = term_index.get(term)
                 {
                     linked.occurrences[ti].push(Occurrence {
                         page: i,
