@@ -22,6 +22,7 @@ use crate::present::Ctx;
 use crate::render::Output;
 use crate::search::docs::SearchPage;
 use crate::search::index::PageWork;
+use crate::view::PassageView;
 
 /// Results of one kind, by key, with the signature each was made from.
 pub struct Stash<V> {
@@ -124,6 +125,8 @@ pub struct Cache {
     pub renders: Stash<(Output, Vec<Diagnostic>)>,
     /// Annotation exports, by page URL.
     pub exports: Stash<Option<(String, Vec<u8>)>>,
+    /// Topic pages' passages with the warnings their notes gave, by page, passage and language.
+    pub passages: Stash<(PassageView, Vec<Diagnostic>)>,
     /// Search documents of a page, tokenised, by page URL.
     pub search: Stash<Arc<(SearchPage, PageWork)>>,
 }
@@ -161,6 +164,7 @@ impl Cache {
         self.docs.begin();
         self.renders.begin();
         self.exports.begin();
+        self.passages.begin();
         self.search.begin();
     }
 
@@ -171,6 +175,7 @@ impl Cache {
                 ("parse", self.docs.counts()),
                 ("render", self.renders.counts()),
                 ("export", self.exports.counts()),
+                ("passages", self.passages.counts()),
                 ("search", self.search.counts()),
             ]
             .into_iter()
@@ -181,6 +186,7 @@ impl Cache {
         self.docs.finish();
         self.renders.finish();
         self.exports.finish();
+        self.passages.finish();
         self.search.finish();
         reuse
     }

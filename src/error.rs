@@ -211,6 +211,14 @@ impl Diagnostics {
             .replace(outer)
             .map(|(_, got)| got)
             .unwrap_or_default();
+        // A capture inside another: what the inner one saw, the outer one saw too.
+        CAPTURE.with_borrow_mut(|c| {
+            if let Some((of, outer)) = c
+                && std::ptr::eq(*of, self)
+            {
+                outer.extend(got.iter().cloned());
+            }
+        });
         (out, got)
     }
 
@@ -386,6 +394,25 @@ fn is_wide(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_capture_sees_what_was_pushed_inside_it_and_inside_captures_within_it() {
+        let diags = Diagnostics::new();
+        let other = Diagnostics::new();
+        let ((_, inner), outer) = diags.capturing(|| {
+            diags.push(Diagnostic::warning("outer"));
+            other.push(Diagnostic::warning("elsewhere"));
+            diags.capturing(|| diags.push(Diagnostic::warning("inner")))
+        });
+        let msgs = |v: &[Diagnostic]| v.iter().map(|d| d.message.clone()).collect::<Vec<_>>();
+        assert_eq!(msgs(&inner), ["inner"]);
+        assert_eq!(msgs(&outer), ["outer", "inner"]);
+        assert_eq!(
+            diags.into_sorted().len(),
+            2,
+            "captured diagnostics are still reported"
+        );
+    }
 
     #[test]
     fn locates_lines_with_crlf_and_lone_cr() {

@@ -32,7 +32,7 @@ impl Ctx<'_> {
             {
                 continue;
             }
-            let view = self.passage_view(passage.page, &passage.kind, lang);
+            let view = self.cached_passage_view(passage.page, &passage.kind, lang);
             let g = *index.entry(p.key.clone()).or_insert_with(|| {
                 groups.push(PassageGroup {
                     title: p.title.clone(),
@@ -54,6 +54,24 @@ impl Ctx<'_> {
             groups,
             count,
         }
+    }
+
+    /// A passage's view, from the previous build when its page's signature is unchanged: a topic
+    /// page lists passages from every interview, but an edit touches one.
+    fn cached_passage_view(&self, page: usize, kind: &PassageKind, lang: &str) -> PassageView {
+        let Some(cache) = self.cache else {
+            return self.passage_view(page, kind, lang);
+        };
+        let key = format!("{}|{kind:?}|{lang}", self.pages[page].url);
+        let made: Result<_, std::convert::Infallible> =
+            cache.passages.fetch(&key, self.sigs[page], || {
+                Ok(self.diags.capturing(|| self.passage_view(page, kind, lang)))
+            });
+        let Ok(((view, warnings), hit)) = made;
+        if hit {
+            self.diags.extend(warnings);
+        }
+        view
     }
 
     fn passage_view(&self, page: usize, kind: &PassageKind, lang: &str) -> PassageView {
