@@ -225,7 +225,7 @@ pub struct PassageView {
     pub label: String,
     pub excerpt: String,
     pub note_html: Option<String>,
-    /// Set when the passage is from a page in another language.
+    /// The language code (BCP 47) of the passage when its page is in another language.
     pub lang: Option<String>,
 }
 

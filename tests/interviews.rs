@@ -140,6 +140,10 @@ fn topic_pages_list_the_passages_of_every_interview_with_working_links() {
         "and the Chinese-only interview"
     );
     assert!(
+        en.contains(r#"class="passage passage-turn" lang="zh-Hant""#),
+        "whose passages carry the Chinese language code, for screen readers and fonts"
+    );
+    assert!(
         !chips.contains("/interviews/first/#t-4"),
         "an apps turn is not on the chips page"
     );

@@ -76,7 +76,12 @@ impl Ctx<'_> {
 
     fn passage_view(&self, page: usize, kind: &PassageKind, lang: &str) -> PassageView {
         let p = &self.pages[page];
-        let other_lang = (p.lang != lang).then(|| p.lang.clone());
+        // As a `lang` attribute: the language's code (`zh-Hant`), not its key.
+        let other_lang = (p.lang != lang).then(|| {
+            self.config
+                .language(&p.lang)
+                .map_or_else(|| p.lang.clone(), |l| l.code.clone())
+        });
         let speaker_of = |t: usize| {
             let iv = p.interview.as_ref()?;
             let s = iv
