@@ -15,7 +15,9 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::anchor::Anchor;
 use crate::error::Diagnostic;
+use crate::link::PageLinks;
 use crate::page::Front;
 use crate::parse::Doc;
 use crate::present::Ctx;
@@ -121,6 +123,10 @@ pub struct Cache {
     pub fronts: Stash<Front>,
     /// Parsed bodies with the warnings parsing gave, by content path.
     pub docs: Stash<(Arc<Doc>, Vec<Diagnostic>)>,
+    /// Where each annotation's quote was found (and the errors), by content path.
+    pub anchors: Stash<(Vec<Option<Anchor>>, Vec<Diagnostic>)>,
+    /// Notes placed and glossary terms found, by content path.
+    pub page_links: Stash<PageLinks>,
     /// Rendered pages with the warnings rendering gave, by output path.
     pub renders: Stash<(Output, Vec<Diagnostic>)>,
     /// Annotation exports, by page URL.
@@ -162,6 +168,8 @@ impl Cache {
     pub fn begin(&self) {
         self.fronts.begin();
         self.docs.begin();
+        self.anchors.begin();
+        self.page_links.begin();
         self.renders.begin();
         self.exports.begin();
         self.passages.begin();
@@ -173,6 +181,8 @@ impl Cache {
             stages: vec![
                 ("read", self.fronts.counts()),
                 ("parse", self.docs.counts()),
+                ("anchor", self.anchors.counts()),
+                ("link", self.page_links.counts()),
                 ("render", self.renders.counts()),
                 ("export", self.exports.counts()),
                 ("passages", self.passages.counts()),
@@ -184,6 +194,8 @@ impl Cache {
         };
         self.fronts.finish();
         self.docs.finish();
+        self.anchors.finish();
+        self.page_links.finish();
         self.renders.finish();
         self.exports.finish();
         self.passages.finish();

@@ -135,7 +135,20 @@ pub fn build_with(opts: &Options, cache: Option<&cache::Cache>) -> Result<Built,
     write::add_static(&mut plan, &config, &diags);
     write::add_assets(&mut plan, &assets, &diags);
     let known_files: HashSet<String> = plan.paths().map(str::to_string).collect();
-    let linked = link::link(&pages, groups, &glossary, &config, &known_files, &diags);
+    let glossary_sig = match (cache, glossary_source) {
+        (Some(_), Some(g)) => cache::sign(std::fs::read(&g.path).unwrap_or_default()),
+        _ => 0,
+    };
+    let linked = link::link(
+        &pages,
+        groups,
+        &glossary,
+        &config,
+        &known_files,
+        &diags,
+        cache,
+        glossary_sig,
+    );
     t.lap("static, link");
 
     let tera = render::load_templates(&config.templates_dir, &config.root, &diags);
@@ -150,11 +163,8 @@ pub fn build_with(opts: &Options, cache: Option<&cache::Cache>) -> Result<Built,
         sigs: Vec::new(),
     };
     if cache.is_some() {
-        let glossary_hash = glossary_source.map_or(0, |g| {
-            cache::sign(std::fs::read(&g.path).unwrap_or_default())
-        });
         let templates = cache::tree_signature(&config.templates_dir);
-        let global = cache::global_signature(&ctx, templates, glossary_hash);
+        let global = cache::global_signature(&ctx, templates, glossary_sig);
         ctx.sigs = cache::page_signatures(&ctx, global);
     }
     let jobs = render::jobs(&ctx);

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use rayon::prelude::*;
 
 use crate::anchor::{self, Anchor, DocText};
+use crate::cache::{self, Cache};
 use crate::config::Config;
 use crate::error::{Diagnostic, Diagnostics, Location};
 use crate::glossary::{Glossary, Matcher};
@@ -31,7 +32,7 @@ pub struct Placed {
     pub turn: Option<usize>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct PageLinks {
     pub decorations: HashMap<usize, Decorations>,
     /// Notes in page order.
@@ -91,6 +92,10 @@ impl Linked {
     }
 }
 
+/// With a cache (`gloss serve`), each page's anchors, notes and glossary terms are taken from
+/// the previous build when its translation group's texts, the glossary and config are unchanged
+/// (`glossary_sig` signs the glossary file).
+#[allow(clippy::too_many_arguments)]
 pub fn link(
     pages: &[Page],
     groups: BTreeMap<String, Vec<usize>>,
@@ -98,21 +103,32 @@ pub fn link(
     config: &Config,
     assets: &HashSet<String>,
     diags: &Diagnostics,
+    cache: Option<&Cache>,
+    glossary_sig: u64,
 ) -> Linked {
     let topics = topic_pages(pages);
     check_topics(pages, &topics, diags);
 
+    let anchor_page = |p: &Page| match &p.interview {
+        Some(iv) if !iv.annotations.is_empty() => {
+            let text = DocText::new(&p.doc);
+            anchor::anchor_all(&p.doc, &text, &iv.annotations, &p.map())
+        }
+        _ => (Vec::new(), Vec::new()),
+    };
     let anchors: Vec<Vec<Option<Anchor>>> = pages
         .par_iter()
-        .map(|p| match &p.interview {
-            Some(iv) if !iv.annotations.is_empty() => {
-                let text = DocText::new(&p.doc);
-                let (anchors, errors) =
-                    anchor::anchor_all(&p.doc, &text, &iv.annotations, &p.map());
-                diags.extend(errors);
-                anchors
-            }
-            _ => Vec::new(),
+        .map(|p| {
+            let (anchors, errors) = match cache {
+                Some(c) => c.anchors.get_or(
+                    &p.shown.to_string_lossy(),
+                    group_sig(pages, &groups, p),
+                    || anchor_page(p),
+                ),
+                None => anchor_page(p),
+            };
+            diags.extend(errors);
+            anchors
         })
         .collect();
 
@@ -123,18 +139,29 @@ pub fn link(
         occurrences: vec![Vec::new(); glossary.terms.len()],
         ..Linked::default()
     };
+    let base = cache.map(|_| cache::sign((format!("{config:?}"), glossary_sig)));
     let mut page_links: Vec<PageLinks> = pages
         .par_iter()
         .enumerate()
         .map(|(i, p)| {
-            let mut pl = PageLinks {
-                anchors: anchors[i].clone(),
-                ..PageLinks::default()
+            let make = || {
+                let mut pl = PageLinks {
+                    anchors: anchors[i].clone(),
+                    ..PageLinks::default()
+                };
+                let foreign = foreign_notes(pages, &linked, &anchors, i);
+                place_notes(p, &foreign, &mut pl);
+                find_terms(p, &matcher, glossary, config, &mut pl);
+                pl
             };
-            let foreign = foreign_notes(pages, &linked, &anchors, i);
-            place_notes(p, &foreign, &mut pl);
-            find_terms(p, &matcher, glossary, config, &mut pl);
-            pl
+            match (cache, base) {
+                (Some(c), Some(base)) => {
+                    // Notes cross over from translations, which the group signature covers.
+                    let sig = cache::sign((base, group_sig(pages, &linked.groups, p)));
+                    c.page_links.get_or(&p.shown.to_string_lossy(), sig, make)
+                }
+                _ => make(),
+            }
         })
         .collect();
     // By id: looking each occurrence's term up in the list made this terms × occurrences.
@@ -183,6 +210,20 @@ pub fn link(
         }
     }
     linked
+}
+
+/// A page's texts and its translations': a translation is parsed with the speakers it may
+/// inherit, and shows the notes only its translations have.
+fn group_sig(pages: &[Page], groups: &BTreeMap<String, Vec<usize>>, p: &Page) -> u64 {
+    let group: Vec<(&str, u64)> = groups
+        .get(&p.key)
+        .map(|g| {
+            g.iter()
+                .map(|&j| (pages[j].url.as_str(), pages[j].text_hash))
+                .collect()
+        })
+        .unwrap_or_default();
+    cache::sign((&p.url, p.text_hash, group))
 }
 
 fn topic_pages(pages: &[Page]) -> BTreeMap<String, BTreeMap<String, usize>> {

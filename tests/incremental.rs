@@ -117,6 +117,14 @@ fn a_rebuild_after_each_kind_of_edit_equals_a_fresh_build() {
         "A note, only in English.",
     );
     rebuild_matches_fresh(root, &cache);
+    // …and moves to another turn: the Chinese page places it there too.
+    edit(
+        root,
+        "content/interviews/first.en.md",
+        "    quote: anchor\n",
+        "    quote: And apps?\n",
+    );
+    rebuild_matches_fresh(root, &cache);
     edit(
         root,
         "content/glossary.yaml",
