@@ -47,10 +47,11 @@ export function launch() {
 let passed = 0, failed = 0;
 
 export async function check(name, fn) {
+  const t0 = Date.now();
   try {
     await fn();
     passed++;
-    console.log(`ok - ${name}`);
+    console.log(`ok - ${name}${process.env.GLOSS_TIMING ? ` (${Date.now() - t0} ms)` : ''}`);
   } catch (e) {
     failed++;
     console.log(`FAILED - ${name}\n    ${String(e.message || e).split('\n').join('\n    ')}`);
