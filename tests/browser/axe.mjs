@@ -39,7 +39,11 @@ try {
           .options({ resultTypes: ['violations'] }).withTags(TAGS).analyze();
         audits++;
         for (const kind of ['passes', 'violations', 'incomplete', 'inapplicable']) for (const x of r[kind]) rules.add(x.id);
-        for (const x of r.incomplete) review.set(x.id, [...(review.get(x.id) || []), `${scheme} ${url}`]);
+        for (const x of r.incomplete) {
+          review.set(x.id, [...(review.get(x.id) || []), `${scheme} ${url}`]);
+          const n = x.nodes[0];
+          console.log(`note - axe ${scheme} ${url}: ${x.id} undecided${n ? ` at ${n.target.join(' ')}: ${(n.any[0] || n.all[0] || n.none[0] || {}).message || ''}` : ''}`);
+        }
         const found = r.violations.flatMap((v) => v.nodes.map((n) => ({ v, n })));
         violations += found.length;
         if (found.length) {

@@ -284,7 +284,10 @@ async function main() {
           for (const [width, height] of [[390, 844], [1280, 800]]) {
             for (const scheme of ['light', 'dark']) {
               const ctx = await browser.newContext({ viewport: { width, height }, colorScheme: scheme });
-              const page = await open(ctx, url);
+              // The search page with results showing (a word in both languages).
+              const search = key === 'search/';
+              const page = await open(ctx, search ? url + '?q=Sora' : url);
+              if (search) await page.waitForSelector('#search-results .search-link', { timeout: 10000 });
               const name = `${key.replace(/\/$/, '')}-${home.slice(base.length).replace(/\/$/, '') || 'default'}-${width}-${scheme}.png`;
               await page.screenshot({ path: path.join(outDir, name) });
               shots.push(name);
