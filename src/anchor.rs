@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 
 use crate::error::{Diagnostic, SourceMap};
 use crate::markdown::block_text;
@@ -96,7 +96,11 @@ fn occurrences(text: &DocText, annotations: &[Annotation]) -> HashMap<String, Ve
         }
     }
     let patterns: Vec<&String> = found.keys().collect();
-    let Ok(ac) = AhoCorasick::new(&patterns) else {
+    // One scan per page: an NFA is built in a fraction of a DFA's time and scans nearly as fast.
+    let built = AhoCorasick::builder()
+        .kind(Some(AhoCorasickKind::ContiguousNFA))
+        .build(&patterns);
+    let Ok(ac) = built else {
         return found; // too many patterns for memory: every quote is then reported missing
     };
     let mut hits: Vec<Vec<usize>> = vec![Vec::new(); patterns.len()];

@@ -173,6 +173,12 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
+thread_local! {
+    /// See `Diagnostics::capturing`.
+    static CAPTURE: std::cell::RefCell<Option<(*const Diagnostics, Vec<Diagnostic>)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
 /// The diagnostics of one build, shared by the stages (and by rayon workers).
 #[derive(Debug, Default)]
 pub struct Diagnostics {
@@ -185,7 +191,35 @@ impl Diagnostics {
     }
 
     pub fn push(&self, d: Diagnostic) {
+        CAPTURE.with_borrow_mut(|c| {
+            if let Some((of, got)) = c
+                && std::ptr::eq(*of, self)
+            {
+                got.push(d.clone());
+            }
+        });
         self.items.lock().expect("diagnostics lock").push(d);
+    }
+
+    /// Runs `f` on this thread and returns, besides its result, the diagnostics it pushed here:
+    /// what a cached result must report again when it is reused. `f` must not hand work to
+    /// other threads.
+    pub fn capturing<T>(&self, f: impl FnOnce() -> T) -> (T, Vec<Diagnostic>) {
+        let outer = CAPTURE.replace(Some((self as *const _, Vec::new())));
+        let out = f();
+        let got = CAPTURE
+            .replace(outer)
+            .map(|(_, got)| got)
+            .unwrap_or_default();
+        // A capture inside another: what the inner one saw, the outer one saw too.
+        CAPTURE.with_borrow_mut(|c| {
+            if let Some((of, outer)) = c
+                && std::ptr::eq(*of, self)
+            {
+                outer.extend(got.iter().cloned());
+            }
+        });
+        (out, got)
     }
 
     pub fn extend(&self, ds: impl IntoIterator<Item = Diagnostic>) {
@@ -360,6 +394,25 @@ fn is_wide(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_capture_sees_what_was_pushed_inside_it_and_inside_captures_within_it() {
+        let diags = Diagnostics::new();
+        let other = Diagnostics::new();
+        let ((_, inner), outer) = diags.capturing(|| {
+            diags.push(Diagnostic::warning("outer"));
+            other.push(Diagnostic::warning("elsewhere"));
+            diags.capturing(|| diags.push(Diagnostic::warning("inner")))
+        });
+        let msgs = |v: &[Diagnostic]| v.iter().map(|d| d.message.clone()).collect::<Vec<_>>();
+        assert_eq!(msgs(&inner), ["inner"]);
+        assert_eq!(msgs(&outer), ["outer", "inner"]);
+        assert_eq!(
+            diags.into_sorted().len(),
+            2,
+            "captured diagnostics are still reported"
+        );
+    }
 
     #[test]
     fn locates_lines_with_crlf_and_lone_cr() {

@@ -55,7 +55,13 @@ pub fn highlight(code: &str, lang: &str) -> Highlighted {
 }
 
 /// The stylesheet for highlighted code: a light theme, and a dark one for readers who prefer it.
+/// Made once per process: `gloss serve` adds it to every rebuild.
 pub fn stylesheet() -> String {
+    static CSS: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    CSS.get_or_init(make_stylesheet).clone()
+}
+
+fn make_stylesheet() -> String {
     let themes = ThemeSet::load_defaults();
     let light = themes
         .themes

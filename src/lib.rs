@@ -7,6 +7,7 @@
 
 pub mod align;
 pub mod anchor;
+pub mod cache;
 pub mod config;
 pub mod error;
 pub mod export;
@@ -32,6 +33,7 @@ pub mod write;
 
 use std::collections::HashSet;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -60,6 +62,8 @@ pub struct Summary {
     pub elapsed: Duration,
     pub warnings: Vec<Diagnostic>,
     pub out_dir: PathBuf,
+    /// With a cache (`gloss serve`): how much of the build was redone.
+    pub reuse: Option<cache::Reuse>,
 }
 
 /// A finished build in memory: what `gloss serve` keeps to answer requests and compare rebuilds.
@@ -76,7 +80,17 @@ pub fn build(opts: &Options) -> Result<Summary, BuildFailure> {
 }
 
 pub fn build_in_memory(opts: &Options) -> Result<Built, BuildFailure> {
+    build_with(opts, None)
+}
+
+/// A build that takes from `cache` what the previous build made from unchanged inputs, and
+/// leaves there what it made (only when it succeeds). The result is the same as without it.
+pub fn build_with(opts: &Options, cache: Option<&cache::Cache>) -> Result<Built, BuildFailure> {
+    if let Some(c) = cache {
+        c.begin();
+    }
     let started = Instant::now();
+    let mut t = Stages::new();
     let diags = Diagnostics::new();
     let fail = |diags: Diagnostics| BuildFailure {
         diagnostics: diags.into_sorted(),
@@ -97,15 +111,20 @@ pub fn build_in_memory(opts: &Options) -> Result<Built, BuildFailure> {
     }
 
     let sources = load::load(&config, &diags);
-    let fronts = page::read_all(&sources, &diags);
+    t.lap("load");
+    let fronts = page::read_all(&sources, &diags, cache);
     let mut pages = page::check(fronts, &config, &diags);
-    parse_bodies(&mut pages, &diags);
-    let glossary = match sources.iter().find(|s| s.kind == SourceKind::Glossary) {
+    t.lap("front matter");
+    parse_bodies(&mut pages, &diags, cache);
+    t.lap("parse");
+    let glossary_source = sources.iter().find(|s| s.kind == SourceKind::Glossary);
+    let glossary = match glossary_source {
         Some(g) => glossary::load(&g.path, &g.shown, &diags),
         None => glossary::Glossary::default(),
     };
     let groups = align::groups(&pages, &config.default_language);
     align::align(&pages, &groups, &diags);
+    t.lap("glossary, align");
 
     let assets: Vec<_> = sources
         .iter()
@@ -117,34 +136,54 @@ pub fn build_in_memory(opts: &Options) -> Result<Built, BuildFailure> {
     write::add_assets(&mut plan, &assets, &diags);
     let known_files: HashSet<String> = plan.paths().map(str::to_string).collect();
     let linked = link::link(&pages, groups, &glossary, &config, &known_files, &diags);
+    t.lap("static, link");
 
     let tera = render::load_templates(&config.templates_dir, &config.root, &diags);
-    let ctx = Ctx {
+    let mut ctx = Ctx {
         config: &config,
         pages: &pages,
         linked: &linked,
         glossary: &glossary,
         diags: &diags,
         memo: Default::default(),
+        cache,
+        sigs: Vec::new(),
     };
+    if cache.is_some() {
+        let glossary_hash = glossary_source.map_or(0, |g| {
+            cache::sign(std::fs::read(&g.path).unwrap_or_default())
+        });
+        let templates = cache::tree_signature(&config.templates_dir);
+        let global = cache::global_signature(&ctx, templates, glossary_hash);
+        ctx.sigs = cache::page_signatures(&ctx, global);
+    }
     let jobs = render::jobs(&ctx);
+    t.lap("templates, jobs");
     if let Some(tera) = &tera {
         for out in render::render(&ctx, tera, &jobs) {
             let origin = format!("the page {}", out.path);
             plan.add(out, origin, &diags);
         }
     }
+    t.lap("render");
     publish::add(&mut plan, &ctx, &jobs, &diags);
     let jsonld: Vec<(String, Vec<u8>)> = (0..pages.len())
         .into_par_iter()
-        .filter_map(|i| export::annotations_jsonld(&ctx, i))
+        .filter_map(|i| match cache {
+            Some(c) => c.exports.get_or(&pages[i].url, ctx.sigs[i], || {
+                export::annotations_jsonld(&ctx, i)
+            }),
+            None => export::annotations_jsonld(&ctx, i),
+        })
         .collect();
     for (path, bytes) in jsonld {
         plan.add(Output { path, bytes }, "annotation export", &diags);
     }
+    t.lap("publish, export");
     for out in search::outputs(&ctx).0 {
         plan.add(out, "search index", &diags);
     }
+    t.lap("search");
     plan.add(
         Output {
             path: "highlight.css".into(),
@@ -154,6 +193,7 @@ pub fn build_in_memory(opts: &Options) -> Result<Built, BuildFailure> {
         &diags,
     );
 
+    t.lap("highlight");
     if diags.has_errors() {
         return Err(fail(diags));
     }
@@ -163,6 +203,8 @@ pub fn build_in_memory(opts: &Options) -> Result<Built, BuildFailure> {
         diags.extend(ds);
         return Err(fail(diags));
     }
+    t.lap("write");
+    t.report();
     let summary = Summary {
         pages: config
             .languages
@@ -183,6 +225,7 @@ pub fn build_in_memory(opts: &Options) -> Result<Built, BuildFailure> {
         elapsed: started.elapsed(),
         warnings: diags.into_sorted(),
         out_dir: config.out_dir.clone(),
+        reuse: cache.map(cache::Cache::finish),
     };
     Ok(Built {
         config,
@@ -192,7 +235,7 @@ pub fn build_in_memory(opts: &Options) -> Result<Built, BuildFailure> {
 }
 
 /// Parses every page body (in parallel); interviews recognise their speakers' labels.
-fn parse_bodies(pages: &mut [page::Page], diags: &Diagnostics) {
+fn parse_bodies(pages: &mut [page::Page], diags: &Diagnostics, cache: Option<&cache::Cache>) {
     pages.par_iter_mut().for_each(|p| {
         let mut labels = Labels::default();
         if let Some(iv) = &p.interview {
@@ -207,8 +250,21 @@ fn parse_bodies(pages: &mut [page::Page], diags: &Diagnostics) {
             }
         }
         let map = p.map();
-        let doc = parse::parse(p.body(), p.body_offset, &map, &labels, diags);
-        p.doc = doc;
+        p.doc = match cache {
+            None => Arc::new(parse::parse(p.body(), p.body_offset, &map, &labels, diags)),
+            Some(c) => {
+                let mut by_label: Vec<_> = labels.by_label.iter().collect();
+                by_label.sort();
+                let sig = cache::sign((p.text_hash, p.body_offset, by_label));
+                let (doc, warnings) = c.docs.get_or(&p.shown.to_string_lossy(), sig, || {
+                    let local = Diagnostics::new();
+                    let doc = parse::parse(p.body(), p.body_offset, &map, &labels, &local);
+                    (Arc::new(doc), local.into_sorted())
+                });
+                diags.extend(warnings);
+                doc
+            }
+        };
     });
 }
 
@@ -221,4 +277,36 @@ fn page_lang(path: &str, config: &Config) -> String {
         .find(|l| !l.prefix.is_empty() && l.prefix == first)
         .map(|l| l.key.clone())
         .unwrap_or_else(|| config.default_language.clone())
+}
+
+/// Time per pipeline stage, printed to stderr when `GLOSS_TIMINGS` is set: where a build's time
+/// goes, for profiling and the benchmark notes.
+struct Stages {
+    on: bool,
+    last: Instant,
+    laps: Vec<(&'static str, Duration)>,
+}
+
+impl Stages {
+    fn new() -> Self {
+        Stages {
+            on: std::env::var_os("GLOSS_TIMINGS").is_some(),
+            last: Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, stage: &'static str) {
+        if self.on {
+            let now = Instant::now();
+            self.laps.push((stage, now - self.last));
+            self.last = now;
+        }
+    }
+
+    fn report(&self) {
+        for (stage, d) in &self.laps {
+            eprintln!("{:>8.1} ms  {stage}", d.as_secs_f64() * 1000.0);
+        }
+    }
 }

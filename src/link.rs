@@ -7,12 +7,16 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use rayon::prelude::*;
 
 use crate::anchor::{self, Anchor, DocText};
-use crate::config::{Config, Level};
+use crate::config::Config;
 use crate::error::{Diagnostic, Diagnostics, Location};
 use crate::glossary::{Glossary, Matcher};
 use crate::markdown::{Decorations, MarkSpan, TermSpan, block_text, unlinkable_ranges};
 use crate::page::{Page, PageKind};
 use crate::parse::BlockKind;
+
+mod resolve;
+pub use resolve::page_ids;
+use resolve::resolve_links;
 
 /// Where one annotation is drawn on a page.
 #[derive(Debug, Clone)]
@@ -133,6 +137,14 @@ pub fn link(
             pl
         })
         .collect();
+    // By id: looking each occurrence's term up in the list made this terms × occurrences.
+    let term_index: HashMap<&str, usize> = glossary
+        .terms
+        .iter()
+        .enumerate()
+        .rev() // the first of a repeated id wins, as it does everywhere else
+        .map(|(i, t)| (t.id.as_str(), i))
+        .collect();
     for (i, pl) in page_links.iter().enumerate() {
         for deco in pl.decorations.values() {
             for t in &deco.terms {
@@ -140,7 +152,7 @@ pub fn link(
                     .href
                     .rsplit_once('#')
                     .and_then(|(_, id)| id.strip_prefix("term-"))
-                    && let Some(ti) = glossary.terms.iter().position(|x| x.id == term)
+                    && let Some(&ti) = term_index.get(term)
                 {
                     linked.occurrences[ti].push(Occurrence {
                         page: i,
@@ -457,286 +469,6 @@ fn find_terms(
             });
         }
     }
-}
-
-/// Resolves every Markdown link of every page (bodies, and notes/summaries via `extra_links`),
-/// reports broken ones and records backlinks.
-fn resolve_links(
-    pages: &[Page],
-    linked: &Linked,
-    config: &Config,
-    assets: &HashSet<String>,
-    page_links: &mut [PageLinks],
-    diags: &Diagnostics,
-) {
-    let by_file: HashMap<(String, String), usize> = pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| ((p.key.clone(), p.lang.clone()), i))
-        .collect();
-    let urls: HashMap<&str, usize> = pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.url.as_str(), i))
-        .collect();
-    let ids: Vec<HashSet<String>> = pages.par_iter().map(page_ids).collect();
-    // Pages resolve their links independently (in parallel); backlinks are gathered after.
-    let found: Vec<(HashMap<String, String>, Vec<usize>)> = pages
-        .par_iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let mut resolved = HashMap::new();
-            let mut targets = Vec::new();
-            let mut dests: Vec<(String, usize, usize)> = p
-                .doc
-                .links
-                .iter()
-                .map(|l| (l.dest.clone(), l.offset, l.len))
-                .collect();
-            dests.extend(note_links(p).into_iter().map(|(d, o)| {
-                let len = d.len();
-                (d, o, len)
-            }));
-            for (dest, offset, len) in dests {
-                // Located only when broken: a SourceMap indexes the whole file.
-                let loc = || p.map().locate(offset, len.max(1));
-                match resolve(
-                    &dest, i, pages, linked, config, &by_file, &urls, &ids, assets,
-                ) {
-                    Ok(Some((url, target))) => {
-                        if let Some(t) = target
-                            && t != i
-                        {
-                            targets.push(t);
-                        }
-                        resolved.insert(dest, url);
-                    }
-                    Ok(None) => {}
-                    Err((msg, help, hard)) => {
-                        let d = if hard || config.broken_links == Level::Error {
-                            Diagnostic::error(msg)
-                        } else {
-                            Diagnostic::warning(msg)
-                        };
-                        diags.push(d.at(loc()).help(help));
-                        resolved.insert(dest, "#".into());
-                    }
-                }
-            }
-            (resolved, targets)
-        })
-        .collect();
-    let mut back: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); pages.len()];
-    for (i, (resolved, targets)) in found.into_iter().enumerate() {
-        page_links[i].resolved.extend(resolved);
-        for t in targets {
-            back[t].insert(i);
-        }
-    }
-    for (i, b) in back.into_iter().enumerate() {
-        page_links[i].backlinks = b.into_iter().collect();
-    }
-}
-
-/// Links written in front-matter Markdown (summary, notice, annotation notes), at the place in the
-/// front matter where their destination is written.
-fn note_links(p: &Page) -> Vec<(String, usize)> {
-    let front = p.front();
-    let mut out = Vec::new();
-    let mut scan = |md: &str, from: usize| {
-        for ev in pulldown_cmark::Parser::new_ext(md, crate::parse::options()) {
-            if let pulldown_cmark::Event::Start(
-                pulldown_cmark::Tag::Link { dest_url, .. }
-                | pulldown_cmark::Tag::Image { dest_url, .. },
-            ) = ev
-            {
-                let at = front[from.min(front.len())..]
-                    .find(dest_url.as_ref())
-                    .map_or(from, |i| from + i);
-                out.push((dest_url.to_string(), at));
-            }
-        }
-    };
-    let key_offset = |key: &str| crate::frontmatter::find_key(front, key).unwrap_or(0);
-    if let Some(s) = &p.summary {
-        scan(s, key_offset("summary"));
-    }
-    if let Some(s) = &p.notice {
-        scan(s, key_offset("notice"));
-    }
-    if let Some(iv) = &p.interview {
-        let line_starts: Vec<usize> = std::iter::once(0)
-            .chain(front.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        for a in &iv.annotations {
-            scan(&a.note, line_starts.get(a.line - 1).copied().unwrap_or(0));
-        }
-    }
-    out
-}
-
-/// Every anchor a page defines in its content.
-pub fn page_ids(p: &Page) -> HashSet<String> {
-    let mut ids: HashSet<String> = p.doc.headings.iter().map(|h| h.id.clone()).collect();
-    ids.extend(p.doc.turns.iter().map(|t| t.anchor()));
-    if let Some(iv) = &p.interview {
-        ids.extend(iv.annotations.iter().map(|a| format!("a-{}", a.id)));
-        ids.extend(iv.annotations.iter().map(|a| format!("ref-a-{}", a.id)));
-    }
-    for b in &p.doc.blocks {
-        for e in &b.events {
-            if let pulldown_cmark::Event::FootnoteReference(l) = e {
-                ids.insert(format!("fn-{l}"));
-                ids.insert(format!("fnref-{l}"));
-            }
-        }
-    }
-    ids.extend(["top", "main", "content"].map(String::from));
-    ids
-}
-
-type Resolved = Result<Option<(String, Option<usize>)>, (String, String, bool)>;
-
-#[allow(clippy::too_many_arguments)]
-fn resolve(
-    dest: &str,
-    from: usize,
-    pages: &[Page],
-    linked: &Linked,
-    config: &Config,
-    by_file: &HashMap<(String, String), usize>,
-    urls: &HashMap<&str, usize>,
-    ids: &[HashSet<String>],
-    assets: &HashSet<String>,
-) -> Resolved {
-    let p = &pages[from];
-    let d = dest.trim();
-    if let Some(scheme) = crate::text::refused_scheme(d) {
-        return Err((
-            format!("link to a `{scheme}:` URL"),
-            "links may go to web pages (https://…), other pages of the site, or anchors; scripts and data URLs are refused".into(),
-            true,
-        ));
-    }
-    if crate::text::url_scheme(d).is_some() {
-        return Ok(None);
-    }
-    if d.starts_with("//") {
-        return Ok(None);
-    }
-    let (path, frag) = match d.split_once('#') {
-        Some((p, f)) => (p, Some(f)),
-        None => (d, None),
-    };
-    let check_frag = |target: usize| -> Result<(), (String, String, bool)> {
-        if let Some(f) = frag {
-            let f = percent_decode(f);
-            if !f.is_empty() && !ids[target].contains(&f) {
-                return Err((
-                    format!("link `{dest}`: {} has no anchor `#{f}`", pages[target].shown.display()),
-                    "check the heading id (headings get ids from their text, or `{#id}`), turn (`#t-N`) or annotation (`#a-ID`)".into(),
-                    false,
-                ));
-            }
-        }
-        Ok(())
-    };
-    if path.is_empty() {
-        check_frag(from)?;
-        return Ok(None);
-    }
-    if let Some(site_path) = path.strip_prefix('/') {
-        let url = format!("{}{}", config.base_path, site_path);
-        if let Some(&t) = urls
-            .get(url.as_str())
-            .or_else(|| urls.get(format!("{url}/").as_str()))
-        {
-            check_frag(t)?;
-            return Ok(Some((with_frag(&pages[t].url, frag), Some(t))));
-        }
-        if assets.contains(site_path) {
-            return Ok(Some((with_frag(&url, frag), None)));
-        }
-        return Err((
-            format!("link `{dest}` leads to no page or file of the site"),
-            "site-absolute links (`/…`) are relative to the site root; link to the Markdown file instead (`other.md`), which gloss checks and rewrites".into(),
-            false,
-        ));
-    }
-    // Relative: to a content file, resolved from the page's own folder.
-    let mut parts: Vec<&str> = if p.dir.is_empty() {
-        Vec::new()
-    } else {
-        p.dir.split('/').collect()
-    };
-    for seg in path.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                if parts.pop().is_none() {
-                    return Err((
-                        format!("link `{dest}` leads outside the content folder"),
-                        "relative links are resolved from the page's folder in content/".into(),
-                        false,
-                    ));
-                }
-            }
-            s => parts.push(s),
-        }
-    }
-    let rel = percent_decode(&parts.join("/"));
-    if let Some(base) = rel.strip_suffix(".md") {
-        let (stem_path, lang) = match base.rsplit_once('.') {
-            Some((s, l)) if config.language(l).is_some() => (s.to_string(), l.to_string()),
-            _ => (base.to_string(), config.default_language.clone()),
-        };
-        let key = stem_path
-            .strip_suffix("/_index")
-            .map(|s| format!("{s}/_index"))
-            .unwrap_or(stem_path.clone());
-        let key = if key == "_index" {
-            "_index".to_string()
-        } else {
-            key
-        };
-        let Some(&file_page) = by_file.get(&(key.clone(), lang.clone())) else {
-            return Err((
-                format!("link `{dest}`: there is no page content/{rel}"),
-                "check the file name; links to pages are written relative to this file's folder"
-                    .into(),
-                false,
-            ));
-        };
-        // The same language as the linking page, when that translation exists.
-        let target = linked
-            .translation(pages, file_page, &p.lang)
-            .unwrap_or(file_page);
-        check_frag(target)?;
-        return Ok(Some((with_frag(&pages[target].url, frag), Some(target))));
-    }
-    if assets.contains(&rel) {
-        let url = format!("{}{}", config.base_path, rel);
-        return Ok(Some((with_frag(&url, frag), None)));
-    }
-    Err((
-        format!("link `{dest}`: there is no file content/{rel}"),
-        "link to Markdown files (`other.md`, `../topics/apps.md#intro`) or to files next to the page".into(),
-        false,
-    ))
-}
-
-fn with_frag(url: &str, frag: Option<&str>) -> String {
-    match frag {
-        Some(f) if !f.is_empty() => format!("{url}#{f}"),
-        _ => url.to_string(),
-    }
-}
-
-fn percent_decode(s: &str) -> String {
-    url::form_urlencoded::parse(format!("x={}", s.replace('+', "%2B")).as_bytes())
-        .next()
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_else(|| s.to_string())
 }
 
 fn gather_passages(pages: &[Page], linked: &mut Linked) {

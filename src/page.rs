@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
+use crate::cache::{self, Cache};
 use crate::config::Config;
 use crate::error::{Diagnostic, Diagnostics, SourceMap};
 use crate::frontmatter::{self, LangText, RawAnnotation, RawFrontMatter, RawSource};
@@ -18,7 +19,7 @@ use crate::{fs, text};
 /// Content files larger than this are refused (checked where every text file is read).
 pub const MAX_FILE: u64 = fs::MAX_TEXT;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PageKind {
     Home,
@@ -79,6 +80,8 @@ pub struct Page {
     /// The whole file, line endings normalised; the body starts at `body_offset`.
     pub text: String,
     pub body_offset: usize,
+    /// A hash of `text` when building for `gloss serve`, else 0 (see cache.rs).
+    pub text_hash: u64,
     pub title: String,
     pub date: Option<jiff::civil::Date>,
     pub summary: Option<String>,
@@ -92,7 +95,7 @@ pub struct Page {
     /// Output file relative to the output directory (`en/interviews/a/index.html`).
     pub out_path: String,
     pub interview: Option<Interview>,
-    pub doc: Doc,
+    pub doc: std::sync::Arc<Doc>,
 }
 
 impl Page {
@@ -125,20 +128,43 @@ impl Page {
 }
 
 /// A file read and split, its front matter parsed but not yet checked.
+#[derive(Clone)]
 pub struct Front {
     pub source: Source,
     pub text: String,
     pub body_offset: usize,
     pub raw: RawFrontMatter,
+    /// A hash of `text` when building for `gloss serve` (pages are signed by it), else 0.
+    pub text_hash: u64,
 }
 
 /// Reads every page source and parses its front matter, in parallel; a file that fails is reported
 /// and left out, the others go on.
-pub fn read_all(sources: &[Source], diags: &Diagnostics) -> Vec<Front> {
+/// With a cache, a file whose size and modification time are unchanged is not read again.
+pub fn read_all(sources: &[Source], diags: &Diagnostics, cache: Option<&Cache>) -> Vec<Front> {
+    let read = |s: &Source| -> Result<Front, Diagnostic> {
+        let Some(cache) = cache else {
+            return read_one(s);
+        };
+        // A file that cannot be stat'ed is read (and its error reported) every time.
+        let Some(stamp) = std::fs::metadata(&s.path)
+            .ok()
+            .and_then(|m| Some((m.len(), m.modified().ok()?)))
+        else {
+            return read_one(s);
+        };
+        let sig = cache::sign(stamp);
+        let key = s.path.to_string_lossy();
+        cache.fronts.try_get_or(&key, sig, || {
+            let mut f = read_one(s)?;
+            f.text_hash = cache::sign(&f.text);
+            Ok(f)
+        })
+    };
     sources
         .par_iter()
         .filter(|s| matches!(s.kind, SourceKind::Page | SourceKind::Section))
-        .filter_map(|s| match read_one(s) {
+        .filter_map(|s| match read(s) {
             Ok(f) => Some(f),
             Err(d) => {
                 diags.push(d);
@@ -159,6 +185,7 @@ pub fn read_one(source: &Source) -> Result<Front, Diagnostic> {
         text,
         body_offset,
         raw,
+        text_hash: 0,
     })
 }
 
@@ -186,6 +213,7 @@ pub fn check(mut fronts: Vec<Front>, config: &Config, diags: &Diagnostics) -> Ve
             text,
             body_offset,
             mut raw,
+            text_hash,
         } = front;
         if &source.lang != default
             && let Some(orig) = originals.get(&(source.dir.clone(), source.stem.clone()))
@@ -283,9 +311,10 @@ pub fn check(mut fronts: Vec<Front>, config: &Config, diags: &Diagnostics) -> Ve
             url,
             out_path,
             interview,
-            doc: Doc::default(),
+            doc: Default::default(),
             text,
             body_offset,
+            text_hash,
         });
     }
     pages

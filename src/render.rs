@@ -171,7 +171,7 @@ pub fn render(ctx: &Ctx, tera: &Tera, jobs: &[Job]) -> Vec<Output> {
         .map(|l| (l.key.clone(), common(ctx, &l.key)))
         .collect();
     jobs.par_iter()
-        .filter_map(|job| match render_job(ctx, tera, job, &commons) {
+        .filter_map(|job| match cached_render(ctx, tera, job, &commons) {
             Ok(o) => Some(o),
             Err(d) => {
                 ctx.diags.push(d);
@@ -179,6 +179,43 @@ pub fn render(ctx: &Ctx, tera: &Tera, jobs: &[Job]) -> Vec<Output> {
             }
         })
         .collect()
+}
+
+/// A page of an interview or an article whose signature is unchanged is taken from the previous
+/// build; listings (home, sections, topics, speakers, glossary) gather from every page and are
+/// always rendered.
+fn cached_render(
+    ctx: &Ctx,
+    tera: &Tera,
+    job: &Job,
+    commons: &[(String, Common)],
+) -> Result<Output, Diagnostic> {
+    let keyed = match (ctx.cache, job) {
+        (Some(c), Job::Page(i))
+            if matches!(ctx.pages[*i].kind, PageKind::Interview | PageKind::Page) =>
+        {
+            Some((c, ctx.pages[*i].out_path.clone(), ctx.sigs[*i]))
+        }
+        (Some(c), Job::Parallel(i, other)) => Some((
+            c,
+            format!("{} (parallel)", ctx.pages[*i].out_path),
+            crate::cache::sign((ctx.sigs[*i], ctx.sigs[*other])),
+        )),
+        _ => None,
+    };
+    match keyed {
+        Some((c, key, sig)) => {
+            let ((out, warnings), hit) = c.renders.fetch(&key, sig, || {
+                let (out, warnings) = ctx.diags.capturing(|| render_job(ctx, tera, job, commons));
+                out.map(|o| (o, warnings))
+            })?;
+            if hit {
+                ctx.diags.extend(warnings);
+            }
+            Ok(out)
+        }
+        None => render_job(ctx, tera, job, commons),
+    }
 }
 
 fn common(ctx: &Ctx, lang: &str) -> Common {

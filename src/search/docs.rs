@@ -8,6 +8,9 @@ use crate::page::{Page, PageKind};
 use crate::present::{Ctx, strip_markdown};
 use crate::text::squash_ws;
 use rayon::prelude::*;
+use std::sync::Arc;
+
+use super::index::{self, PageWork};
 
 /// What a document is; its letter is what the browser reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,31 +60,44 @@ pub struct SearchPage {
     pub docs: Vec<SearchDoc>,
 }
 
-/// Every page's documents, pages in site order, then the glossaries.
-pub fn collect(ctx: &Ctx) -> Vec<SearchPage> {
-    let mut out: Vec<SearchPage> = ctx
-        .pages
-        .par_iter()
-        .enumerate()
-        .map(|(i, p)| SearchPage {
-            url: p.url.clone(),
-            title: p.title.clone(),
-            lang: p.lang.clone(),
-            key: p.key.clone(),
-            kind: p.kind,
-            docs: match p.kind {
-                PageKind::Interview => interview_docs(ctx, i),
-                _ => page_docs(p),
-            },
+/// Every page's documents with their index work, pages in site order, then the glossaries.
+/// With a cache, a page whose signature is unchanged is taken from the previous build.
+pub fn collect(ctx: &Ctx) -> Vec<Arc<(SearchPage, PageWork)>> {
+    let with_work = |p: SearchPage| {
+        let w = index::work(&p);
+        Arc::new((p, w))
+    };
+    let mut out: Vec<Arc<(SearchPage, PageWork)>> = (0..ctx.pages.len())
+        .into_par_iter()
+        .map(|i| match ctx.cache {
+            Some(c) => c
+                .search
+                .get_or(&ctx.pages[i].url, ctx.sigs[i], || with_work(page(ctx, i))),
+            None => with_work(page(ctx, i)),
         })
-        .filter(|p| !p.docs.is_empty())
+        .filter(|e| !e.0.docs.is_empty())
         .collect();
     if !ctx.glossary.terms.is_empty() {
         for l in &ctx.config.languages {
-            out.push(glossary_page(ctx, &l.key));
+            out.push(with_work(glossary_page(ctx, &l.key)));
         }
     }
     out
+}
+
+fn page(ctx: &Ctx, i: usize) -> SearchPage {
+    let p = &ctx.pages[i];
+    SearchPage {
+        url: p.url.clone(),
+        title: p.title.clone(),
+        lang: p.lang.clone(),
+        key: p.key.clone(),
+        kind: p.kind,
+        docs: match p.kind {
+            PageKind::Interview => interview_docs(ctx, i),
+            _ => page_docs(p),
+        },
+    }
 }
 
 fn doc(kind: Kind, anchor: String, label: String, text: String) -> Option<SearchDoc> {

@@ -11,11 +11,10 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use rayon::prelude::*;
 use serde_json::json;
 
 use super::docs::{Kind, SearchPage};
-use super::tokenize::{fold, table_for, tokenize};
+use super::tokenize::{fold, table_for, tokenize_folded};
 use crate::config::Config;
 use crate::page::PageKind;
 use crate::text::is_cjk;
@@ -145,14 +144,15 @@ fn utf16_cmp(a: &str, b: &str) -> std::cmp::Ordering {
 }
 
 /// Writes sorted terms and their postings into shards, CJK terms grouped by first character.
-fn write_shards(terms: &[(String, Vec<u32>)]) -> (Vec<String>, Vec<String>) {
+fn write_shards<S: AsRef<str>>(terms: &[(S, Vec<u32>)]) -> (Vec<String>, Vec<String>) {
     let mut shards: Vec<String> = Vec::new();
     let mut firsts = Vec::new();
     let mut head: Option<char> = None;
     for (term, ids) in terms {
+        let term = term.as_ref();
         if shards.last().is_none_or(|s| s.len() >= SHARD_BYTES) {
             shards.push(String::new());
-            firsts.push(term.clone());
+            firsts.push(term.to_string());
             head = None;
         }
         let s = shards.last_mut().expect("a shard was just pushed");
@@ -176,7 +176,7 @@ fn write_shards(terms: &[(String, Vec<u32>)]) -> (Vec<String>, Vec<String>) {
 
 /// What one page adds to the index, worked out apart from the others.
 #[derive(Default)]
-struct PageWork {
+pub struct PageWork {
     terms: BTreeSet<String>,
     length: usize,
     /// Folded characters, sorted and deduplicated.
@@ -185,7 +185,29 @@ struct PageWork {
     store: Vec<u8>,
 }
 
-pub fn build(pages: &[SearchPage], config: &Config) -> Files {
+/// Tokens, characters and stored text of one page, apart from the others (so they can be
+/// worked out in parallel, and kept from one build to the next).
+pub fn work(page: &SearchPage) -> PageWork {
+    let mut w = PageWork::default();
+    let mut store = Vec::new();
+    for d in &page.docs {
+        let folded = fold(&d.text);
+        let tokens = tokenize_folded(&folded);
+        w.length += tokens.len();
+        w.terms.extend(tokens);
+        w.text_bytes += d.text.len();
+        // Only for the fold table, which holds no ASCII.
+        w.chars.extend(folded.chars().filter(|c| !c.is_ascii()));
+        store.push(json!([kind_letter(d.kind), d.anchor, d.label, d.text]));
+    }
+    w.chars.sort_unstable();
+    w.chars.dedup();
+    w.store = serde_json::to_vec(&store).unwrap_or_default();
+    w
+}
+
+/// The index of `pages`, each with its `work`, merged in site order.
+pub fn build(pages: &[std::sync::Arc<(SearchPage, PageWork)>], config: &Config) -> Files {
     // Pages by language, so the pages holding a word are close together and their gaps small.
     let lang_pos = |l: &str| {
         config
@@ -195,42 +217,22 @@ pub fn build(pages: &[SearchPage], config: &Config) -> Files {
             .unwrap_or(0)
     };
     let mut order: Vec<usize> = (0..pages.len()).collect();
-    order.sort_by_key(|&i| lang_pos(&pages[i].lang));
+    order.sort_by_key(|&i| lang_pos(&pages[i].0.lang));
 
     let mut group_of: HashMap<&str, usize> = HashMap::new();
-    let mut postings: HashMap<String, Vec<u32>> = HashMap::new();
+    let mut postings: HashMap<&str, Vec<u32>> = HashMap::new();
     let mut rows = Vec::new();
     let mut used_chars = BTreeSet::new();
     let mut stats = Stats::default();
     let mut files = Vec::new();
-    // Each page's tokens, characters and stored text on its own (in parallel), merged in order.
-    let per_page: Vec<PageWork> = order
-        .par_iter()
-        .map(|&i| {
-            let mut w = PageWork::default();
-            let mut store = Vec::new();
-            for d in &pages[i].docs {
-                let tokens = tokenize(&d.text);
-                w.length += tokens.len();
-                w.terms.extend(tokens);
-                w.text_bytes += d.text.len();
-                w.chars.extend(fold(&d.text).chars());
-                store.push(json!([kind_letter(d.kind), d.anchor, d.label, d.text]));
-            }
-            w.chars.sort_unstable();
-            w.chars.dedup();
-            w.store = serde_json::to_vec(&store).unwrap_or_default();
-            w
-        })
-        .collect();
-    for (n, (&i, work)) in order.iter().zip(per_page).enumerate() {
-        let p = &pages[i];
+    for (n, &i) in order.iter().enumerate() {
+        let (p, work) = (&pages[i].0, &pages[i].1);
         let next = group_of.len();
         let group = *group_of.entry(&p.key).or_insert(next);
         let length = work.length;
         stats.text_bytes += work.text_bytes;
-        used_chars.extend(work.chars);
-        for t in work.terms {
+        used_chars.extend(work.chars.iter().copied());
+        for t in &work.terms {
             postings.entry(t).or_default().push(n as u32);
         }
         rows.push(json!([
@@ -242,15 +244,15 @@ pub fn build(pages: &[SearchPage], config: &Config) -> Files {
             length
         ]));
         stats.docs += p.docs.len();
-        let bytes = work.store;
+        let bytes = work.store.clone();
         stats.store_bytes += bytes.len();
         files.push((format!("search-index/page-{n}.json"), bytes));
     }
     stats.pages = rows.len();
     stats.terms = postings.len();
 
-    let mut terms: Vec<(String, Vec<u32>)> = postings.into_iter().collect();
-    terms.sort_by(|a, b| utf16_cmp(&a.0, &b.0));
+    let mut terms: Vec<(&str, Vec<u32>)> = postings.into_iter().collect();
+    terms.sort_by(|a, b| utf16_cmp(a.0, b.0));
     let (shards, firsts) = write_shards(&terms);
     stats.shards = shards.len();
     for (k, s) in shards.into_iter().enumerate() {
@@ -321,7 +323,12 @@ mod tests {
         for &b in TERMINAL.iter().chain(CONTINUE.iter()) {
             let c = b as char;
             let text = format!("{c}x{c}晶體{c}");
-            assert!(tokenize(&text).iter().all(|t| !t.contains(c)), "{c}");
+            assert!(
+                crate::search::tokenize(&text)
+                    .iter()
+                    .all(|t| !t.contains(c)),
+                "{c}"
+            );
         }
     }
 

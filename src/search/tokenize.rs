@@ -30,6 +30,10 @@ static FOLD: LazyLock<HashMap<char, char>> = LazyLock::new(|| {
 /// Folds one character onto `out`: full-width ASCII and the ideographic space to their half-width
 /// forms, Traditional to Simplified, then lower case.
 pub fn fold_char(c: char, out: &mut String) {
+    if c.is_ascii() {
+        out.push(c.to_ascii_lowercase());
+        return;
+    }
     let c = match c as u32 {
         0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
         0x3000 => ' ',
@@ -62,6 +66,9 @@ fn is_apostrophe(c: char) -> bool {
 /// meet their stems (`companies` → `company`, `transistors` → `transistor`) and nothing more,
 /// so that what a reader types still matches.
 pub fn stem(word: &str) -> String {
+    if !word.ends_with('s') {
+        return word.to_string();
+    }
     let c: Vec<char> = word.chars().collect();
     let n = c.len();
     if n < 3 || c[n - 1] != 's' {
@@ -78,7 +85,13 @@ pub fn stem(word: &str) -> String {
 
 /// The tokens of `s`, in order, repeats kept.
 pub fn tokenize(s: &str) -> Vec<String> {
-    let chars: Vec<char> = fold(s).chars().collect();
+    tokenize_folded(&fold(s))
+}
+
+/// `tokenize` of a text already `fold`ed (the index folds each text once for its tokens and its
+/// characters).
+pub fn tokenize_folded(folded: &str) -> Vec<String> {
+    let chars: Vec<char> = folded.chars().collect();
     let mut out = Vec::new();
     let mut i = 0;
     while i < chars.len() {

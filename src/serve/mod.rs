@@ -46,7 +46,7 @@ pub fn run(opts: ServeOptions) -> Result<(), Diagnostic> {
 
     let shared = Arc::new(Shared::new(&config.base_path));
     let started = Instant::now();
-    shared.apply(state::build(&build), None, &[], started);
+    shared.apply(state::build(&build, &shared.cache), None, &[], started);
     watch::spawn(shared.clone(), build.clone()).map_err(|e| {
         Diagnostic::error(format!("could not start watching the site's files: {e}"))
     })?;

@@ -31,6 +31,8 @@ pub struct Shared {
     pub started: u128,
     pub events: broadcast::Sender<Event>,
     warnings: RwLock<BTreeSet<String>>,
+    /// What each build keeps for the next, so a rebuild redoes only what a change touches.
+    pub cache: crate::cache::Cache,
 }
 
 impl Shared {
@@ -45,6 +47,7 @@ impl Shared {
                 .map_or(0, |d| d.as_millis()),
             events,
             warnings: RwLock::new(BTreeSet::new()),
+            cache: crate::cache::Cache::default(),
         }
     }
 
@@ -103,7 +106,11 @@ impl Shared {
                     1 => format!("{} changed", changed[0]),
                     n => format!("{n} files changed"),
                 };
-                println!("gloss: {built_verb} in {ms} ms: {what}");
+                let redone = match &built.summary.reuse {
+                    Some(r) if !previous.is_empty() => format!(" ({r})"),
+                    _ => String::new(),
+                };
+                println!("gloss: {built_verb} in {ms} ms: {what}{redone}");
             }
             Err(diagnostics) => {
                 let mut errors: Vec<Diagnostic> = diagnostics
@@ -163,8 +170,8 @@ impl Shared {
 
 /// One build for the server: in memory, nothing written. A crash of the build (a bug in gloss) is
 /// reported like an error, so the server and its watcher live on to the next save.
-pub fn build(opts: &Options) -> Result<Built, Vec<Diagnostic>> {
-    let run = std::panic::AssertUnwindSafe(|| crate::build_in_memory(opts));
+pub fn build(opts: &Options, cache: &crate::cache::Cache) -> Result<Built, Vec<Diagnostic>> {
+    let run = std::panic::AssertUnwindSafe(|| crate::build_with(opts, Some(cache)));
     match std::panic::catch_unwind(run) {
         Ok(result) => result.map_err(|f| f.diagnostics),
         Err(panic) => {

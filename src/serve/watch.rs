@@ -155,7 +155,7 @@ fn run(
             watched = now;
             rewatch(&mut debouncer, &watched, &mut current);
         }
-        shared.apply(build(opts), Some(&why), &saved, started);
+        shared.apply(build(opts, &shared.cache), Some(&why), &saved, started);
     }
     Ok(())
 }

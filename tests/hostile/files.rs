@@ -192,7 +192,7 @@ fn list_then(root: &Path, change: impl FnOnce()) -> String {
     // On a thread, so a read that blocks (a FIFO) fails the test instead of hanging it.
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
-        let fronts = gloss::page::read_all(&sources, &diags);
+        let fronts = gloss::page::read_all(&sources, &diags, None);
         drop(fronts);
         tx.send(gloss::error::render_all(&diags.into_sorted()))
             .unwrap();

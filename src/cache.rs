@@ -1,0 +1,330 @@
+//! What `gloss serve` keeps from one build to the next. In: a stage's key (a file, an output path)
+//! and a signature of everything its result is made from; out: the previous build's result when
+//! the signature is unchanged, so a rebuild redoes only what a change touches.
+//!
+//! Signatures are hashes of content (file texts, the directory of pages, templates, config),
+//! never of timestamps alone, except to skip re-reading a file whose size and modification time
+//! are unchanged. A build that fails keeps the previous entries; only a good one replaces them.
+
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::error::Diagnostic;
+use crate::page::Front;
+use crate::parse::Doc;
+use crate::present::Ctx;
+use crate::render::Output;
+use crate::search::docs::SearchPage;
+use crate::search::index::PageWork;
+use crate::view::PassageView;
+
+/// Results of one kind, by key, with the signature each was made from.
+pub struct Stash<V> {
+    prev: Mutex<HashMap<String, (u64, V)>>,
+    next: Mutex<HashMap<String, (u64, V)>>,
+    hits: AtomicUsize,
+    misses: AtomicUsize,
+}
+
+impl<V> Default for Stash<V> {
+    fn default() -> Self {
+        Stash {
+            prev: Mutex::default(),
+            next: Mutex::default(),
+            hits: AtomicUsize::new(0),
+            misses: AtomicUsize::new(0),
+        }
+    }
+}
+
+impl<V: Clone> Stash<V> {
+    /// The result for `key` made from `sig`: the previous build's, or `make`'s.
+    pub fn get_or(&self, key: &str, sig: u64, make: impl FnOnce() -> V) -> V {
+        let made: Result<V, std::convert::Infallible> = self.try_get_or(key, sig, || Ok(make()));
+        match made {
+            Ok(v) => v,
+        }
+    }
+
+    /// Like `get_or`, for a `make` that may fail; a failure is not kept.
+    pub fn try_get_or<E>(
+        &self,
+        key: &str,
+        sig: u64,
+        make: impl FnOnce() -> Result<V, E>,
+    ) -> Result<V, E> {
+        self.fetch(key, sig, make).map(|(v, _)| v)
+    }
+
+    /// Like `try_get_or`, also saying whether the result was the previous build's.
+    pub fn fetch<E>(
+        &self,
+        key: &str,
+        sig: u64,
+        make: impl FnOnce() -> Result<V, E>,
+    ) -> Result<(V, bool), E> {
+        let kept = self
+            .prev
+            .lock()
+            .expect("cache lock")
+            .get(key)
+            .filter(|(s, _)| *s == sig)
+            .map(|(_, v)| v.clone());
+        let hit = kept.is_some();
+        let v = match kept {
+            Some(v) => {
+                self.hits.fetch_add(1, Ordering::Relaxed);
+                v
+            }
+            None => {
+                self.misses.fetch_add(1, Ordering::Relaxed);
+                make()?
+            }
+        };
+        self.next
+            .lock()
+            .expect("cache lock")
+            .insert(key.to_string(), (sig, v.clone()));
+        Ok((v, hit))
+    }
+
+    fn begin(&self) {
+        self.next.lock().expect("cache lock").clear();
+        self.hits.store(0, Ordering::Relaxed);
+        self.misses.store(0, Ordering::Relaxed);
+    }
+
+    /// Keeps what this build used; entries of deleted files and pages go.
+    fn finish(&self) {
+        let next = std::mem::take(&mut *self.next.lock().expect("cache lock"));
+        *self.prev.lock().expect("cache lock") = next;
+    }
+
+    fn counts(&self) -> (usize, usize) {
+        (
+            self.hits.load(Ordering::Relaxed),
+            self.misses.load(Ordering::Relaxed),
+        )
+    }
+}
+
+/// Everything a build can take from the one before.
+#[derive(Default)]
+pub struct Cache {
+    /// By content path; signed by size and modification time.
+    pub fronts: Stash<Front>,
+    /// Parsed bodies with the warnings parsing gave, by content path.
+    pub docs: Stash<(Arc<Doc>, Vec<Diagnostic>)>,
+    /// Rendered pages with the warnings rendering gave, by output path.
+    pub renders: Stash<(Output, Vec<Diagnostic>)>,
+    /// Annotation exports, by page URL.
+    pub exports: Stash<Option<(String, Vec<u8>)>>,
+    /// Topic pages' passages with the warnings their notes gave, by page, passage and language.
+    pub passages: Stash<(PassageView, Vec<Diagnostic>)>,
+    /// Search documents of a page, tokenised, by page URL.
+    pub search: Stash<Arc<(SearchPage, PageWork)>>,
+}
+
+/// How much of a build came from the cache, stage by stage.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Reuse {
+    pub stages: Vec<(&'static str, usize, usize)>,
+}
+
+impl Reuse {
+    /// Pages rendered anew in this build.
+    pub fn rendered(&self) -> usize {
+        self.stages
+            .iter()
+            .find(|(s, _, _)| *s == "render")
+            .map_or(0, |s| s.2)
+    }
+}
+
+impl std::fmt::Display for Reuse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let parts: Vec<String> = self
+            .stages
+            .iter()
+            .map(|(s, hit, miss)| format!("{s} {miss}/{}", hit + miss))
+            .collect();
+        write!(f, "redone: {}", parts.join(", "))
+    }
+}
+
+impl Cache {
+    pub fn begin(&self) {
+        self.fronts.begin();
+        self.docs.begin();
+        self.renders.begin();
+        self.exports.begin();
+        self.passages.begin();
+        self.search.begin();
+    }
+
+    pub fn finish(&self) -> Reuse {
+        let reuse = Reuse {
+            stages: vec![
+                ("read", self.fronts.counts()),
+                ("parse", self.docs.counts()),
+                ("render", self.renders.counts()),
+                ("export", self.exports.counts()),
+                ("passages", self.passages.counts()),
+                ("search", self.search.counts()),
+            ]
+            .into_iter()
+            .map(|(s, (h, m))| (s, h, m))
+            .collect(),
+        };
+        self.fronts.finish();
+        self.docs.finish();
+        self.renders.finish();
+        self.exports.finish();
+        self.passages.finish();
+        self.search.finish();
+        reuse
+    }
+}
+
+/// What every cached page depends on: config, templates, glossary, and the topics and counts
+/// every page's navigation shows. Any change there re-renders every page.
+pub fn global_signature(ctx: &Ctx, templates: u64, glossary: u64) -> u64 {
+    let topics: Vec<(String, Vec<(String, u64)>)> = ctx
+        .linked
+        .topics
+        .iter()
+        .map(|(slug, per_lang)| {
+            let pages = per_lang
+                .iter()
+                .map(|(l, &i)| (l.clone(), ctx.pages[i].text_hash))
+                .collect();
+            (slug.clone(), pages)
+        })
+        .collect();
+    let counts: Vec<String> = ctx
+        .config
+        .languages
+        .iter()
+        .map(|l| serde_json::to_string(&ctx.topic_counts(&l.key)).unwrap_or_default())
+        .collect();
+    sign((
+        format!("{:?}", ctx.config),
+        templates,
+        glossary,
+        topics,
+        counts,
+    ))
+}
+
+/// Each page's signature: what its own pages (the page, its parallel page, its search documents
+/// and annotation export) are made from. Its translations' texts (notes cross over, parallel
+/// pages show both), where its links led, and the pages it lists as backlinks and related.
+pub fn page_signatures(ctx: &Ctx, global: u64) -> Vec<u64> {
+    let resolved = |j: usize| {
+        let mut r: Vec<(&String, &String)> = ctx.linked.pages[j].resolved.iter().collect();
+        r.sort();
+        r
+    };
+    let entry = |j: usize| {
+        (
+            ctx.pages[j].url.as_str(),
+            ctx.pages[j].text_hash,
+            resolved(j),
+        )
+    };
+    // What a backlink or a related page shows of another page: its summary, not its text.
+    let listed = |j: usize| {
+        let q = &ctx.pages[j];
+        let date = q.date.map(|d| d.to_string());
+        (&q.url, &q.title, &q.summary, date, q.kind, resolved(j))
+    };
+    (0..ctx.pages.len())
+        .into_par_iter()
+        .map(|i| {
+            let p = &ctx.pages[i];
+            let pl = &ctx.linked.pages[i];
+            let group: Vec<_> = ctx
+                .linked
+                .groups
+                .get(&p.key)
+                .map(|g| g.iter().map(|&j| entry(j)).collect())
+                .unwrap_or_default();
+            let backlinks: Vec<_> = pl.backlinks.iter().map(|&j| listed(j)).collect();
+            let related: Vec<_> = pl.related.iter().map(|&j| listed(j)).collect();
+            sign((global, entry(i), &p.out_path, group, backlinks, related))
+        })
+        .collect()
+}
+
+/// A hash of every file under `dir` (templates), by path and content.
+pub fn tree_signature(dir: &Path) -> u64 {
+    let files: Vec<(PathBuf, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().to_path_buf(),
+                std::fs::read(e.path()).unwrap_or_default(),
+            )
+        })
+        .collect();
+    sign(files)
+}
+
+/// A hash of anything hashable, for signatures.
+pub fn sign(parts: impl Hash) -> u64 {
+    let mut h = DefaultHasher::new();
+    parts.hash(&mut h);
+    h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_changed_signature_remakes_and_an_unchanged_one_reuses() {
+        let s: Stash<String> = Stash::default();
+        s.begin();
+        assert_eq!(s.get_or("a", 1, || "first".into()), "first");
+        s.finish();
+        s.begin();
+        assert_eq!(s.get_or("a", 1, || "second".into()), "first");
+        assert_eq!(s.get_or("b", 1, || "b".into()), "b");
+        assert_eq!(s.counts(), (1, 1));
+        s.finish();
+        s.begin();
+        assert_eq!(s.get_or("a", 2, || "third".into()), "third");
+    }
+
+    #[test]
+    fn entries_unused_by_a_build_are_dropped() {
+        let s: Stash<u8> = Stash::default();
+        s.begin();
+        s.get_or("gone", 1, || 1);
+        s.finish();
+        s.begin();
+        s.finish();
+        s.begin();
+        assert_eq!(s.get_or("gone", 1, || 2), 2);
+    }
+
+    #[test]
+    fn a_failed_build_keeps_the_previous_entries() {
+        let s: Stash<u8> = Stash::default();
+        s.begin();
+        s.get_or("a", 1, || 1);
+        s.finish();
+        s.begin(); // a build that fails: never finished
+        s.begin();
+        assert_eq!(s.get_or("a", 1, || 2), 1);
+    }
+}

@@ -1,0 +1,367 @@
+//! The linked site → the views of pages that gather from the whole site: topic pages and their
+//! passages, topic counts, speakers and their turns, the glossary with its occurrences.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::{Ctx, strip_markdown};
+use crate::link::PassageKind;
+use crate::markdown::block_text;
+use crate::page::Speaker;
+use crate::text::excerpt;
+use crate::view::*;
+
+impl Ctx<'_> {
+    pub fn topic_view(&self, lang: &str, slug: &str) -> TopicView {
+        let mut groups: Vec<PassageGroup> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut count = 0;
+        for passage in self
+            .linked
+            .passages
+            .get(slug)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+        {
+            let p = &self.pages[passage.page];
+            // Each page's passages once: in this language when the page has this language.
+            if p.lang != lang
+                && self
+                    .linked
+                    .translation(self.pages, passage.page, lang)
+                    .is_some()
+            {
+                continue;
+            }
+            let view = self.cached_passage_view(passage.page, &passage.kind, lang);
+            let g = *index.entry(p.key.clone()).or_insert_with(|| {
+                groups.push(PassageGroup {
+                    title: p.title.clone(),
+                    url: p.url.clone(),
+                    count: 0,
+                    passages: Vec::new(),
+                });
+                groups.len() - 1
+            });
+            groups[g].passages.push(view);
+            groups[g].count += 1;
+            count += 1;
+        }
+        for g in &mut groups {
+            g.passages.sort_by_key(|v| turn_number(&v.url));
+        }
+        TopicView {
+            slug: slug.to_string(),
+            groups,
+            count,
+        }
+    }
+
+    /// A passage's view, from the previous build when its page's signature is unchanged: a topic
+    /// page lists passages from every interview, but an edit touches one.
+    fn cached_passage_view(&self, page: usize, kind: &PassageKind, lang: &str) -> PassageView {
+        let Some(cache) = self.cache else {
+            return self.passage_view(page, kind, lang);
+        };
+        let key = format!("{}|{kind:?}|{lang}", self.pages[page].url);
+        let made: Result<_, std::convert::Infallible> =
+            cache.passages.fetch(&key, self.sigs[page], || {
+                Ok(self.diags.capturing(|| self.passage_view(page, kind, lang)))
+            });
+        let Ok(((view, warnings), hit)) = made;
+        if hit {
+            self.diags.extend(warnings);
+        }
+        view
+    }
+
+    fn passage_view(&self, page: usize, kind: &PassageKind, lang: &str) -> PassageView {
+        let p = &self.pages[page];
+        let other_lang = (p.lang != lang).then(|| p.lang.clone());
+        let speaker_of = |t: usize| {
+            let iv = p.interview.as_ref()?;
+            let s = iv
+                .speakers
+                .iter()
+                .find(|s| s.id == p.doc.turns[t].speaker)?;
+            Some(
+                s.names
+                    .get(&p.lang, &self.config.default_language)
+                    .unwrap_or(&s.id)
+                    .to_string(),
+            )
+        };
+        let turn_text = |t: usize| {
+            let turn = &p.doc.turns[t];
+            (turn.first..=turn.last)
+                .map(|b| block_text(&p.doc.blocks[b].events))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let turn_label = |t: usize| format!("{} {}", self.ui(lang, "turn"), t + 1);
+        match kind {
+            PassageKind::Section(s) => {
+                let sec = &p.doc.sections[*s];
+                let first_turn =
+                    (0..p.doc.turns.len()).find(|&t| p.doc.turns[t].section == Some(*s));
+                PassageView {
+                    kind: "section".into(),
+                    url: format!("{}#{}", p.url, sec.id),
+                    speaker: None,
+                    label: sec.title.clone(),
+                    excerpt: first_turn
+                        .map(|t| excerpt(&turn_text(t), 140))
+                        .unwrap_or_default(),
+                    note_html: None,
+                    lang: other_lang,
+                }
+            }
+            PassageKind::Turn(t) => PassageView {
+                kind: "turn".into(),
+                url: format!("{}#t-{}", p.url, t + 1),
+                speaker: speaker_of(*t),
+                label: turn_label(*t),
+                excerpt: excerpt(&turn_text(*t), 160),
+                note_html: None,
+                lang: other_lang,
+            },
+            PassageKind::Annotation(a) => {
+                let iv = p
+                    .interview
+                    .as_ref()
+                    .expect("annotations belong to interviews");
+                let ann = &iv.annotations[*a];
+                let anchor = self.linked.pages[page].anchors.get(*a).cloned().flatten();
+                let (turn, quote) = match anchor {
+                    Some(crate::anchor::Anchor::Span { block, start, end }) => {
+                        let text = block_text(&p.doc.blocks[block].events);
+                        (
+                            p.doc.blocks[block].turn,
+                            text.get(start..end).unwrap_or("").to_string(),
+                        )
+                    }
+                    Some(crate::anchor::Anchor::Turn(t)) => (Some(t), excerpt(&turn_text(t), 120)),
+                    None => (None, String::new()),
+                };
+                PassageView {
+                    kind: "annotation".into(),
+                    url: match turn {
+                        Some(t) => format!("{}#t-{}", p.url, t + 1),
+                        None => format!("{}#a-{}", p.url, ann.id),
+                    },
+                    speaker: turn.and_then(speaker_of),
+                    label: turn.map(turn_label).unwrap_or_default(),
+                    excerpt: quote,
+                    note_html: Some(self.note_fragment(page, *a)),
+                    lang: other_lang,
+                }
+            }
+            PassageKind::Page => PassageView {
+                kind: "page".into(),
+                url: p.url.clone(),
+                speaker: None,
+                label: p.title.clone(),
+                excerpt: p
+                    .summary
+                    .as_deref()
+                    .map(|s| excerpt(&strip_markdown(s), 160))
+                    .unwrap_or_default(),
+                note_html: None,
+                lang: other_lang,
+            },
+        }
+    }
+
+    /// How many passages `topic_view` lists, without building them: every page's common
+    /// context shows the counts, and building the views there cost a topic page per topic.
+    pub fn topic_count(&self, lang: &str, slug: &str) -> usize {
+        self.linked.passages.get(slug).map_or(0, |ps| {
+            ps.iter()
+                .filter(|passage| {
+                    self.pages[passage.page].lang == lang
+                        || self
+                            .linked
+                            .translation(self.pages, passage.page, lang)
+                            .is_none()
+                })
+                .count()
+        })
+    }
+
+    /// Topics with their passage counts in `lang`, in slug order.
+    pub fn topic_counts(&self, lang: &str) -> Vec<TopicCount> {
+        self.linked
+            .topics
+            .iter()
+            .map(|(slug, per_lang)| {
+                let i = per_lang
+                    .get(lang)
+                    .or_else(|| per_lang.get(&self.config.default_language))
+                    .copied()
+                    .unwrap_or(0);
+                let p = &self.pages[i];
+                TopicCount {
+                    slug: slug.clone(),
+                    title: p.title.clone(),
+                    url: self.config.url_path(
+                        lang,
+                        &format!("topics/{}/", crate::text::path_segment(slug)),
+                    ),
+                    count: self.topic_count(lang, slug),
+                    intro: excerpt(
+                        &p.doc
+                            .blocks
+                            .first()
+                            .map(|b| block_text(&b.events))
+                            .unwrap_or_default(),
+                        160,
+                    ),
+                }
+            })
+            .collect()
+    }
+
+    /// Every speaker of the site, by slug, with the name in `lang`.
+    pub fn speakers(&self, lang: &str) -> Vec<(String, Speaker)> {
+        let mut out: BTreeMap<String, Speaker> = BTreeMap::new();
+        for (slug, turns) in &self.linked.speaker_turns {
+            if let Some(&(page, t)) = turns.first() {
+                let p = &self.pages[page];
+                if let Some(s) = p
+                    .interview
+                    .as_ref()
+                    .and_then(|iv| iv.speakers.iter().find(|s| s.id == p.doc.turns[t].speaker))
+                {
+                    out.insert(slug.clone(), s.clone());
+                }
+            }
+        }
+        let _ = lang;
+        out.into_iter().collect()
+    }
+
+    /// The speaker behind `slug`, as declared where they first speak (like `speakers`), found
+    /// without listing every speaker: one render job per speaker makes that quadratic.
+    pub fn speaker(&self, slug: &str) -> Option<&Speaker> {
+        let &(page, t) = self.linked.speaker_turns.get(slug)?.first()?;
+        let p = &self.pages[page];
+        p.interview
+            .as_ref()?
+            .speakers
+            .iter()
+            .find(|s| s.id == p.doc.turns[t].speaker)
+    }
+
+    pub fn speaker_page(&self, lang: &str, slug: &str, speaker: &Speaker) -> SpeakerPage {
+        let mut groups: Vec<SpeakerGroup> = Vec::new();
+        let mut index: HashMap<usize, usize> = HashMap::new();
+        let mut count = 0;
+        for &(page, t) in self
+            .linked
+            .speaker_turns
+            .get(slug)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+        {
+            let p = &self.pages[page];
+            if p.lang != lang && self.linked.translation(self.pages, page, lang).is_some() {
+                continue;
+            }
+            let role = p
+                .interview
+                .as_ref()
+                .and_then(|iv| iv.speakers.iter().find(|s| s.slug == slug))
+                .map(|s| self.ui(lang, &s.role))
+                .unwrap_or_default();
+            let g = *index.entry(page).or_insert_with(|| {
+                groups.push(SpeakerGroup {
+                    title: p.title.clone(),
+                    url: p.url.clone(),
+                    role_label: role,
+                    turns: Vec::new(),
+                });
+                groups.len() - 1
+            });
+            let turn = &p.doc.turns[t];
+            let text = (turn.first..=turn.last)
+                .map(|b| block_text(&p.doc.blocks[b].events))
+                .collect::<Vec<_>>()
+                .join(" ");
+            groups[g].turns.push(SpeakerTurn {
+                url: format!("{}#{}", p.url, turn.anchor()),
+                n: turn.n,
+                excerpt: excerpt(&text, 140),
+            });
+            count += 1;
+        }
+        SpeakerPage {
+            name: speaker
+                .names
+                .get(lang, &self.config.default_language)
+                .unwrap_or(&speaker.id)
+                .to_string(),
+            slug: slug.to_string(),
+            link: speaker.link.clone(),
+            turn_count: count,
+            groups,
+        }
+    }
+
+    pub fn glossary_groups(&self, lang: &str) -> Vec<GlossaryGroup> {
+        let default = &self.config.default_language;
+        let mut groups = Vec::new();
+        for kind in crate::glossary::KINDS {
+            let mut terms: Vec<TermView> = self
+                .glossary
+                .terms
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| t.kind == *kind)
+                .map(|(i, t)| {
+                    let name = t.names.get(lang, default).unwrap_or(&t.id).to_string();
+                    let mut others: Vec<String> = t
+                        .names
+                        .all()
+                        .into_iter()
+                        .filter(|n| *n != name)
+                        .map(str::to_string)
+                        .collect();
+                    others.dedup();
+                    TermView {
+                        id: t.id.clone(),
+                        anchor: format!("term-{}", t.id),
+                        kind: t.kind.clone(),
+                        kind_label: self.ui(lang, &t.kind),
+                        term: name,
+                        others,
+                        definition: t.definition.get(lang, default).unwrap_or("").to_string(),
+                        link: t.link.clone(),
+                        occurrences: self.linked.occurrences[i]
+                            .iter()
+                            .filter(|o| self.pages[o.page].lang == lang)
+                            .map(|o| Link {
+                                title: self.pages[o.page].title.clone(),
+                                url: format!("{}#{}", self.pages[o.page].url, o.anchor),
+                            })
+                            .collect(),
+                    }
+                })
+                .collect();
+            terms.sort_by_key(|t| t.term.to_lowercase());
+            if !terms.is_empty() {
+                groups.push(GlossaryGroup {
+                    kind: kind.to_string(),
+                    label: self.ui(lang, kind),
+                    terms,
+                });
+            }
+        }
+        groups
+    }
+}
+
+/// Turn number in a passage URL, for ordering passages as they occur (sections first).
+fn turn_number(url: &str) -> usize {
+    url.rsplit_once("#t-")
+        .and_then(|(_, n)| n.parse().ok())
+        .unwrap_or(0)
+}

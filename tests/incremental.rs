@@ -1,0 +1,199 @@
+//! `gloss serve` rebuilds with what the previous build made from unchanged inputs: after every
+//! kind of edit, the rebuilt site must be byte for byte the site a fresh build makes, with the
+//! same warnings, and an edit to one interview must not re-render the others.
+
+mod common;
+
+use std::path::Path;
+
+use gloss::cache::{Cache, Reuse};
+use gloss::{Built, Options};
+
+fn opts(root: &Path) -> Options {
+    Options {
+        root: root.to_path_buf(),
+        overrides: Default::default(),
+        write: false,
+    }
+}
+
+fn files(b: &Built) -> Vec<(String, Vec<u8>)> {
+    let mut v: Vec<_> = b
+        .plan
+        .files()
+        .iter()
+        .map(|o| (o.path.clone(), o.bytes.clone()))
+        .collect();
+    v.sort();
+    v
+}
+
+fn warnings(b: &Built) -> Vec<String> {
+    b.summary
+        .warnings
+        .iter()
+        .map(|w| format!("{:?} {}", w.location, w.message))
+        .collect()
+}
+
+/// Rebuilds with the cache and from scratch; both must agree on every byte and warning.
+fn rebuild_matches_fresh(root: &Path, cache: &Cache) -> Reuse {
+    let cached = gloss::build_with(&opts(root), Some(cache)).expect("cached build");
+    let fresh = gloss::build_in_memory(&opts(root)).expect("fresh build");
+    let (a, b) = (files(&cached), files(&fresh));
+    let paths = |v: &[(String, Vec<u8>)]| v.iter().map(|f| f.0.clone()).collect::<Vec<_>>();
+    assert_eq!(paths(&a), paths(&b), "the rebuild made other files");
+    for ((path, x), (_, y)) in a.iter().zip(&b) {
+        assert!(
+            x == y,
+            "{path} differs from a fresh build:\n--- rebuilt\n{}\n--- fresh\n{}",
+            String::from_utf8_lossy(x),
+            String::from_utf8_lossy(y)
+        );
+    }
+    assert_eq!(warnings(&cached), warnings(&fresh));
+    cached
+        .summary
+        .reuse
+        .expect("a cached build says what it redid")
+}
+
+fn edit(root: &Path, rel: &str, from: &str, to: &str) {
+    let path = root.join(rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{rel} has no `{from}`");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn a_rebuild_after_each_kind_of_edit_equals_a_fresh_build() {
+    let site = common::fixture("interviews");
+    let root = site.path();
+    let cache = Cache::default();
+    let first = rebuild_matches_fresh(root, &cache);
+    let all = first.rendered();
+    assert!(all > 0);
+
+    // Nothing changed: nothing re-rendered.
+    let same = rebuild_matches_fresh(root, &cache);
+    assert_eq!(same.rendered(), 0, "{same}");
+
+    // One turn of one interview: that interview's pages, not the other interview's.
+    edit(
+        root,
+        "content/interviews/second.md",
+        "不夠，晶體管還要更多。",
+        "不夠，晶體管還要更多更多。",
+    );
+    let one = rebuild_matches_fresh(root, &cache);
+    assert!(
+        one.rendered() > 0 && one.rendered() < all,
+        "rendered {} of {all}: {one}",
+        one.rendered()
+    );
+
+    // A title other pages show (backlinks, listings).
+    edit(
+        root,
+        "content/interviews/second.md",
+        "title: 第二場訪談",
+        "title: 第二場長訪談",
+    );
+    rebuild_matches_fresh(root, &cache);
+
+    // An annotation's note, a glossary definition, a template, the config.
+    edit(
+        root,
+        "content/interviews/first.en.md",
+        "see [the source]",
+        "see [its source]",
+    );
+    rebuild_matches_fresh(root, &cache);
+    // A note only the English has: the Chinese page shows it too.
+    edit(
+        root,
+        "content/interviews/first.en.md",
+        "A note only in English.",
+        "A note, only in English.",
+    );
+    rebuild_matches_fresh(root, &cache);
+    edit(
+        root,
+        "content/glossary.yaml",
+        "控制電流的半導體元件。",
+        "控制電流的元件。",
+    );
+    rebuild_matches_fresh(root, &cache);
+    edit(
+        root,
+        "templates/base.html",
+        "</body>",
+        "<!-- edited --></body>",
+    );
+    let templated = rebuild_matches_fresh(root, &cache);
+    assert_eq!(templated.rendered(), all, "a template edit re-renders all");
+    edit(
+        root,
+        "book.toml",
+        "title = \"測試站\"",
+        "title = \"測試網站\"",
+    );
+    let configured = rebuild_matches_fresh(root, &cache);
+    assert_eq!(configured.rendered(), all, "a config edit re-renders all");
+
+    // A page added, then deleted.
+    std::fs::write(
+        root.join("content/interviews/third.md"),
+        "---\ntitle: 第三場\nspeakers:\n  - id: Q\n    name: { zh: 記者, en: Reporter }\n    role: host\n---\n**Q:** 見[第二場](second.md)。\n",
+    )
+    .unwrap();
+    rebuild_matches_fresh(root, &cache);
+    std::fs::remove_file(root.join("content/interviews/third.md")).unwrap();
+    rebuild_matches_fresh(root, &cache);
+}
+
+#[test]
+fn a_failed_rebuild_keeps_the_cache_for_the_next() {
+    let site = common::fixture("interviews");
+    let root = site.path();
+    let cache = Cache::default();
+    rebuild_matches_fresh(root, &cache);
+    edit(
+        root,
+        "content/interviews/second.md",
+        "**SA:** 不夠",
+        "**XX:** 不夠",
+    );
+    assert!(gloss::build_with(&opts(root), Some(&cache)).is_err());
+    edit(
+        root,
+        "content/interviews/second.md",
+        "**XX:** 不夠",
+        "**SA:** 不夠",
+    );
+    let back = rebuild_matches_fresh(root, &cache);
+    assert_eq!(
+        back.rendered(),
+        0,
+        "the same site as before the error: {back}"
+    );
+}
+
+#[test]
+fn the_interview_site_rebuilt_after_an_edit_to_a_turn_equals_a_fresh_build() {
+    let site = tempfile::tempdir().unwrap();
+    let root = site.path();
+    for part in ["content", "templates", "static"] {
+        common::copy_dir(&common::repo().join(part), &root.join(part));
+    }
+    std::fs::copy(common::repo().join("book.toml"), root.join("book.toml")).unwrap();
+    let cache = Cache::default();
+    rebuild_matches_fresh(root, &cache);
+    let path = root.join("content/interviews/altman-2025.en.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let turn = text.find("\n**SA:**").expect("a turn of Sam Altman's") + 1;
+    let edited = format!("{}**SA:** Indeed. {}", &text[..turn], &text[turn + 8..]);
+    std::fs::write(&path, edited).unwrap();
+    let one = rebuild_matches_fresh(root, &cache);
+    assert!(one.rendered() > 0, "{one}");
+}
