@@ -62,6 +62,10 @@
     note.classList.toggle('is-open', open);
     ref.setAttribute('aria-expanded', open ? 'true' : 'false');
     placeNotes();
+    // A note opens after its paragraph, which may end below the screen: bring it into view,
+    // or the reader sees nothing happen.
+    var r = note.getBoundingClientRect();
+    if (open && (r.bottom > innerHeight || r.top < 0)) note.scrollIntoView({ block: 'nearest' });
   }
   refs.forEach(function (ref) {
     ref.addEventListener('click', function (e) {
@@ -82,14 +86,17 @@
     ref.addEventListener('focus', function () { hot(ref, true); });
     ref.addEventListener('blur', function () { hot(ref, false); });
   });
-  // Arriving at a note's address (a link from elsewhere) opens it.
+  // Arriving at a note's address (a link from elsewhere) opens it. Says whether that moved
+  // anything: a note already shown (in the margin, or kept in the text) stays where it is.
   function openTarget() {
     var id = location.hash.slice(1);
     var note = id && doc.getElementById(decodeURIComponent(id));
     if (note && note.classList.contains('note') && !note.classList.contains('is-open')) {
       note.classList.add('is-open');
       syncRefs();
+      return !fixed(note);
     }
+    return false;
   }
 
   // A margin note starts below its paragraph (where the engine puts it); lift it level with
@@ -117,17 +124,41 @@
     });
   }
   var pending = 0;
+  var reveal = false;
   function relayout() {
     cancelAnimationFrame(pending);
-    pending = requestAnimationFrame(function () { placeNotes(); syncRefs(); });
+    pending = requestAnimationFrame(function () {
+      placeNotes();
+      syncRefs();
+      if (reveal) revealTarget();
+    });
+  }
+  // The browser scrolls to a note before placeNotes moves it (and scroll anchoring moves the
+  // page while it does): once the notes are placed, the note the address points to is
+  // brought back on screen if it left it.
+  function revealTarget() {
+    reveal = false;
+    var id = location.hash.slice(1);
+    var note = id && doc.getElementById(decodeURIComponent(id));
+    if (!note || !note.classList.contains('note')) return;
+    var r = note.getBoundingClientRect();
+    if (r.top < 0 || r.top > innerHeight - 48) note.scrollIntoView({ block: 'start' });
   }
   if (notes.length) {
     openTarget();
     placeNotes();
     syncRefs();
+    reveal = !!location.hash;
     addEventListener('resize', relayout);
     addEventListener('load', relayout);
-    addEventListener('hashchange', function () { openTarget(); relayout(); });
+    // Placing the notes takes a layout per note: not redone when following a reference to a
+    // note that is already in place (the margin notes of wide screens).
+    addEventListener('hashchange', function () {
+      if (openTarget()) {
+        reveal = true;
+        relayout();
+      }
+    });
     if (doc.fonts && doc.fonts.ready) doc.fonts.ready.then(relayout);
   }
 

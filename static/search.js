@@ -102,7 +102,7 @@
 
     function renderGroup(g, perGroup) {
       var sec = el('section', 'search-group');
-      var h = el('h3', 'search-group-title');
+      var h = el('h2', 'search-group-title');
       var a = el('a', null, g.title);
       a.href = g.url;
       h.appendChild(a);

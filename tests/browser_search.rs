@@ -13,7 +13,7 @@ fn search_finds_both_scripts_and_lands_on_the_turn_in_chromium() {
     let browser_dir = repo.join("tests/browser");
     assert!(
         browser_dir.join("node_modules/playwright-core").exists(),
-        "playwright-core is not installed: run `npm ci --prefix tests/browser` (.ci/run does)"
+        "playwright-core is not installed: run `npm ci --ignore-scripts --prefix tests/browser` (.ci/run does)"
     );
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     assert!(

@@ -1,7 +1,8 @@
 // Screenshots and layout checks of the built site in headless Chromium.
 //
-//   cargo run -- build && (cd tests/browser && npm ci && node screenshots.mjs)
+//   cargo run -- build && (cd tests/browser && npm ci --ignore-scripts && node screenshots.mjs)
 //
+// (tests/browser_quality.rs runs it on a fresh build: --book DIR --base /path/ --summary FILE.)
 // Serves book/ under the base URL's path (read from book.toml, `/gloss/` by default) on a free
 // loopback port, then:
 // - takes screenshots of an interview page, its parallel page and a topic page, in every
@@ -18,7 +19,7 @@
 // Needs Debian's chromium (`apt-get install -y chromium`) and, for Chinese text in the
 // screenshots, a CJK font (`apt-get install -y fonts-noto-cjk`).
 
-import { readFile, mkdir, readdir } from 'node:fs/promises';
+import { readFile, writeFile, mkdir, readdir } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +35,7 @@ const opt = (name, dflt) => {
 const book = path.resolve(opt('--book', path.join(repo, 'book')));
 const outDir = path.resolve(opt('--out', path.join(here, 'artifacts', 'screenshots')));
 const skipShots = args.includes('--no-screenshots');
+const summaryFile = opt('--summary', null);
 const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
 
 function basePath() {
@@ -65,6 +67,7 @@ async function htmlPages(dir, prefix = '') {
 
 let passed = 0;
 const failures = [];
+const count = { pages: 0, widths: 0, notes: 0, shots: 0, problems: 0 };
 function check(ok, what) {
   if (ok) passed++;
   else { failures.push(what); console.log(`FAIL ${what}`); }
@@ -108,6 +111,7 @@ async function main() {
 
   try {
     const pages = (await htmlPages(book)).map((p) => base + p);
+    count.pages = pages.length;
     // Classify the pages by their body class and language.
     const kinds = {};
     for (const url of pages) {
@@ -136,6 +140,7 @@ async function main() {
           return `${document.documentElement.scrollWidth}px wide (${wide.join(', ')})`;
         });
         check(!over, `${url} at ${width}px scrolls sideways: ${over}`);
+        count.widths++;
       }
       await ctx.close();
     }
@@ -166,6 +171,7 @@ async function main() {
         check(n.dy >= -2 && n.dy < 400, `${url} (${lang}) at 1280px: note ${n.id} is ${n.dy}px from its passage`);
       }
       const inline = placed.filter((n) => n.inline).length;
+      count.notes += placed.length;
       console.log(`${url}: ${placed.length - inline} notes in the margin, ${inline} kept in the text`);
       // Budget: the page's HTML, CSS and JS under 200 KB before compression; no blocking script.
       const weight = await page.evaluate(() => {
@@ -181,6 +187,8 @@ async function main() {
       check(weight.blocking === 0, `${url}: ${weight.blocking} render-blocking script(s)`);
       const term = page.locator('a.term').first();
       await term.focus();
+      // The definition may come from the glossary page, fetched on first use.
+      await page.waitForFunction(() => document.querySelector('.tooltip:not([hidden])'), null, { timeout: 5000 }).catch(() => {});
       const tip = await page.evaluate(() => {
         const t = document.querySelector('.tooltip');
         if (!t || t.hidden) return null;
@@ -276,7 +284,10 @@ async function main() {
           for (const [width, height] of [[390, 844], [1280, 800]]) {
             for (const scheme of ['light', 'dark']) {
               const ctx = await browser.newContext({ viewport: { width, height }, colorScheme: scheme });
-              const page = await open(ctx, url);
+              // The search page with results showing (a word in both languages).
+              const search = key === 'search/';
+              const page = await open(ctx, search ? url + '?q=Sora' : url);
+              if (search) await page.waitForSelector('#search-results .search-link', { timeout: 10000 });
               const name = `${key.replace(/\/$/, '')}-${home.slice(base.length).replace(/\/$/, '') || 'default'}-${width}-${scheme}.png`;
               await page.screenshot({ path: path.join(outDir, name) });
               shots.push(name);
@@ -286,12 +297,19 @@ async function main() {
         }
       }
       console.log(`${shots.length} screenshots in ${path.relative(process.cwd(), outDir) || '.'}`);
+      count.shots = shots.length;
     }
     for (const p of [...new Set(problems)]) check(false, p);
+    count.problems = new Set(problems).size;
   } finally {
     await browser.close();
     server.close();
   }
+  const summary = `layout: ${count.pages} pages × 4 widths = ${count.widths} checked for sideways scroll; `
+    + `${count.notes} side notes placed at 1280 px; ${count.shots} screenshots; `
+    + `${count.problems} console errors or failed requests; ${passed} checks passed, ${failures.length} failed`;
+  console.log(summary);
+  if (summaryFile) await writeFile(summaryFile, summary + '\n');
   console.log(`${passed} passed, ${failures.length} failed`);
   process.exit(failures.length ? 1 : 0);
 }

@@ -47,10 +47,11 @@ export function launch() {
 let passed = 0, failed = 0;
 
 export async function check(name, fn) {
+  const t0 = Date.now();
   try {
     await fn();
     passed++;
-    console.log(`ok - ${name}`);
+    console.log(`ok - ${name}${process.env.GLOSS_TIMING ? ` (${Date.now() - t0} ms)` : ''}`);
   } catch (e) {
     failed++;
     console.log(`FAILED - ${name}\n    ${String(e.message || e).split('\n').join('\n    ')}`);
@@ -60,4 +61,47 @@ export async function check(name, fn) {
 export function finish() {
   console.log(`${passed} passed, ${failed} failed`);
   process.exit(failed ? 1 : 0);
+}
+
+/** Every page of a built site as `{ url, file }`: `url` under `base`, directories as `dir/`. */
+export function sitePages(dir, base, prefix = '') {
+  const out = [];
+  for (const e of fs.readdirSync(path.join(dir, prefix), { withFileTypes: true })) {
+    if (e.name.startsWith('.')) continue;
+    const rel = prefix + e.name;
+    if (e.isDirectory()) out.push(...sitePages(dir, base, rel + '/'));
+    else if (e.name === 'index.html') out.push({ url: base + prefix, file: path.join(dir, rel) });
+    else if (e.name.endsWith('.html')) out.push({ url: base + rel, file: path.join(dir, rel) });
+  }
+  return out.sort((a, b) => a.url.localeCompare(b.url));
+}
+
+/**
+ * One page of each kind (each template) in each language: `{ kind, lang, url }`. The kind is
+ * the body's class, or for pages without one the path below the language's home
+ * (`speakers/x/` → `speaker`, `topics/` → `topics`), so new templates join the checks by
+ * themselves.
+ */
+export function pageKinds(dir, base) {
+  const pages = sitePages(dir, base).map((p) => {
+    const html = fs.readFileSync(p.file, 'utf8');
+    const lang = (html.match(/<html[^>]*\slang="([^"]+)"/) || [])[1] || '';
+    const cls = ((html.match(/<body[^>]*\sclass="([^"]*)"/) || [])[1] || '').trim().split(/\s+/)[0];
+    return { ...p, lang, cls };
+  });
+  const homes = pages.filter((p) => p.cls === 'home').map((p) => p.url).sort((a, b) => b.length - a.length);
+  const picked = new Map();
+  for (const p of pages) {
+    const home = homes.find((h) => p.url.startsWith(h)) || base;
+    const rest = p.url.slice(home.length).split('/').filter(Boolean);
+    const kind = p.cls ? p.cls.replace(/-page$/, '')
+      : rest.length === 0 ? 'home'
+        : rest.length === 1 ? rest[0].replace(/\.html$/, '')
+          : rest[0].replace(/s$/, '');
+    const key = `${kind} ${p.lang}`;
+    if (!picked.has(key)) picked.set(key, { kind, lang: p.lang, url: p.url });
+  }
+  // GLOSS_PAGES=regex narrows the checks to some pages while working on them.
+  const only = process.env.GLOSS_PAGES && new RegExp(process.env.GLOSS_PAGES);
+  return [...picked.values()].filter((p) => !only || only.test(p.url));
 }
