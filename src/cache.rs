@@ -24,7 +24,7 @@ use crate::present::Ctx;
 use crate::render::Output;
 use crate::search::docs::SearchPage;
 use crate::search::index::PageWork;
-use crate::view::PassageView;
+use crate::view::{PassageView, SpeakerTurn};
 
 /// Results of one kind, by key, with the signature each was made from.
 pub struct Stash<V> {
@@ -133,6 +133,8 @@ pub struct Cache {
     pub exports: Stash<Option<(String, Vec<u8>)>>,
     /// Topic pages' passages with the warnings their notes gave, by page, passage and language.
     pub passages: Stash<(PassageView, Vec<Diagnostic>)>,
+    /// Turns as speaker pages list them, by page URL and turn.
+    pub speaker_turns: Stash<SpeakerTurn>,
     /// Search documents of a page, tokenised, by page URL.
     pub search: Stash<Arc<(SearchPage, PageWork)>>,
 }
@@ -173,6 +175,7 @@ impl Cache {
         self.renders.begin();
         self.exports.begin();
         self.passages.begin();
+        self.speaker_turns.begin();
         self.search.begin();
     }
 
@@ -199,6 +202,7 @@ impl Cache {
         self.renders.finish();
         self.exports.finish();
         self.passages.finish();
+        self.speaker_turns.finish();
         self.search.finish();
         reuse
     }

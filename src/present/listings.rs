@@ -256,6 +256,31 @@ impl Ctx<'_> {
             .find(|s| s.id == p.doc.turns[t].speaker)
     }
 
+    /// A turn as a speaker page lists it, from the previous build when its page's signature is
+    /// unchanged: a host's page lists thousands of turns, but an edit touches one interview.
+    fn cached_speaker_turn(&self, page: usize, t: usize) -> SpeakerTurn {
+        let make = || {
+            let p = &self.pages[page];
+            let turn = &p.doc.turns[t];
+            let text = (turn.first..=turn.last)
+                .map(|b| block_text(&p.doc.blocks[b].events))
+                .collect::<Vec<_>>()
+                .join(" ");
+            SpeakerTurn {
+                url: format!("{}#{}", p.url, turn.anchor()),
+                n: turn.n,
+                excerpt: excerpt(&text, 140),
+            }
+        };
+        match self.cache {
+            Some(c) => {
+                let key = format!("{}|{t}", self.pages[page].url);
+                c.speaker_turns.get_or(&key, self.sigs[page], make)
+            }
+            None => make(),
+        }
+    }
+
     pub fn speaker_page(&self, lang: &str, slug: &str, speaker: &Speaker) -> SpeakerPage {
         let mut groups: Vec<SpeakerGroup> = Vec::new();
         let mut index: HashMap<usize, usize> = HashMap::new();
@@ -286,16 +311,7 @@ impl Ctx<'_> {
                 });
                 groups.len() - 1
             });
-            let turn = &p.doc.turns[t];
-            let text = (turn.first..=turn.last)
-                .map(|b| block_text(&p.doc.blocks[b].events))
-                .collect::<Vec<_>>()
-                .join(" ");
-            groups[g].turns.push(SpeakerTurn {
-                url: format!("{}#{}", p.url, turn.anchor()),
-                n: turn.n,
-                excerpt: excerpt(&text, 140),
-            });
+            groups[g].turns.push(self.cached_speaker_turn(page, t));
             count += 1;
         }
         SpeakerPage {
