@@ -1,0 +1,113 @@
+//! The linked pages → what gathers across them: each topic's passages (sections, turns and
+//! annotations tagged with it), and each interview's related interviews by shared topics.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use super::{Linked, Passage, PassageKind};
+use crate::page::{Page, PageKind};
+
+/// Every section, turn and annotation tagged with each topic, by topic.
+pub(super) fn gather_passages(pages: &[Page], linked: &mut Linked) {
+    let mut passages: BTreeMap<String, Vec<Passage>> = BTreeMap::new();
+    for (i, p) in pages.iter().enumerate() {
+        for t in &p.topics {
+            if p.kind != PageKind::Topic {
+                passages.entry(t.clone()).or_default().push(Passage {
+                    page: i,
+                    kind: PassageKind::Page,
+                });
+            }
+        }
+        for (s, sec) in p.doc.sections.iter().enumerate() {
+            for t in &sec.topics {
+                passages.entry(t.clone()).or_default().push(Passage {
+                    page: i,
+                    kind: PassageKind::Section(s),
+                });
+            }
+        }
+        if let Some(iv) = &p.interview {
+            for (n, ts) in &iv.turn_topics {
+                for t in ts {
+                    if (*n as usize) <= p.doc.turns.len() && *n > 0 {
+                        passages.entry(t.clone()).or_default().push(Passage {
+                            page: i,
+                            kind: PassageKind::Turn(*n as usize - 1),
+                        });
+                    }
+                }
+            }
+            for (a, ann) in iv.annotations.iter().enumerate() {
+                if linked.pages[i].anchors.get(a).is_some_and(Option::is_some) {
+                    for t in &ann.topics {
+                        passages.entry(t.clone()).or_default().push(Passage {
+                            page: i,
+                            kind: PassageKind::Annotation(a),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    linked.passages = passages;
+}
+
+/// Interviews sharing topics, most shared first.
+pub(super) fn related(pages: &[Page], linked: &mut Linked) {
+    let topic_sets: Vec<BTreeSet<&str>> = pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let mut s: BTreeSet<&str> = p.topics.iter().map(String::as_str).collect();
+            s.extend(
+                p.doc
+                    .sections
+                    .iter()
+                    .flat_map(|x| x.topics.iter().map(String::as_str)),
+            );
+            s.extend(
+                linked.pages[i]
+                    .turn_topics
+                    .iter()
+                    .flatten()
+                    .map(String::as_str),
+            );
+            s
+        })
+        .collect();
+    // Index topic → interviews, so the cost grows with shared topics, not with pages squared.
+    let mut by_topic: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+    for (i, p) in pages.iter().enumerate() {
+        if p.kind == PageKind::Interview {
+            for t in &topic_sets[i] {
+                by_topic.entry((t, p.lang.as_str())).or_default().push(i);
+            }
+        }
+    }
+    let mut lists = vec![Vec::new(); pages.len()];
+    for (i, p) in pages.iter().enumerate() {
+        if p.kind != PageKind::Interview {
+            continue;
+        }
+        let mut score: HashMap<usize, usize> = HashMap::new();
+        for t in &topic_sets[i] {
+            let others = &by_topic[&(*t, p.lang.as_str())];
+            // Very common topics say little about relatedness; cap the work they cause.
+            for &j in others.iter().take(200) {
+                if j != i {
+                    *score.entry(j).or_default() += 1;
+                }
+            }
+        }
+        let mut ranked: Vec<(usize, usize)> = score.into_iter().collect();
+        ranked.sort_by(|a, b| {
+            b.1.cmp(&a.1)
+                .then(pages[b.0].date.cmp(&pages[a.0].date))
+                .then(a.0.cmp(&b.0))
+        });
+        lists[i] = ranked.into_iter().take(5).map(|(j, _)| j).collect();
+    }
+    for (pl, list) in linked.pages.iter_mut().zip(lists) {
+        pl.related = list;
+    }
+}
