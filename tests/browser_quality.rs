@@ -6,6 +6,8 @@
 
 mod common;
 
+use common::{browser_dir, need_node_modules};
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Mutex, OnceLock};
@@ -42,42 +44,15 @@ fn summary_file(gate: &str) -> PathBuf {
     dir.join(format!("{gate}.txt"))
 }
 
-fn browser_dir() -> PathBuf {
-    common::repo().join("tests/browser")
-}
-
-fn need_node_modules(package: &str) {
-    assert!(
-        browser_dir().join("node_modules").join(package).exists(),
-        "{package} is not installed: run `npm ci --ignore-scripts --prefix tests/browser` (.ci/run does)"
-    );
-}
-
 /// Runs one of tests/browser/*.mjs on the site in Chromium; fails with its report.
 fn run_browser_check(script: &str, args: &[&str]) -> String {
     // One browser at a time: the checks wait on layout and focus, and CI has two cores.
     static BROWSER: Mutex<()> = Mutex::new(());
     need_node_modules("playwright-core");
-    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    assert!(
-        Path::new(&chromium).exists(),
-        "no Chromium at {chromium}: run `apt-get install -y chromium fonts-noto-cjk` (.ci/run does) or set CHROMIUM"
-    );
+    let chromium = common::chromium();
     let site = site();
     let _one = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
-    let run = Command::new("node")
-        .arg(browser_dir().join(script))
-        .args(args)
-        .env("CHROMIUM", &chromium)
-        .output()
-        .unwrap_or_else(|e| {
-            panic!("`node` could not be started ({e}): install Node.js 18 or newer")
-        });
-    let report = format!(
-        "{}{}",
-        String::from_utf8_lossy(&run.stdout),
-        String::from_utf8_lossy(&run.stderr)
-    );
+    let (passed, report) = common::run_node(&browser_dir().join(script), args, &chromium);
     // Only what went wrong, and the counts: the passing checks run to hundreds of lines.
     let failures: String = report
         .lines()
@@ -86,7 +61,7 @@ fn run_browser_check(script: &str, args: &[&str]) -> String {
         .collect();
     println!("{failures}");
     assert!(
-        run.status.success(),
+        passed,
         "{script} failed on the site built in {}:\n{failures}",
         site.display()
     );

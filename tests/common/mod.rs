@@ -163,3 +163,45 @@ pub fn assert_link_lands(book: &Path, base: &str, href: &str) {
         );
     }
 }
+
+/// tests/browser/, where the Node checks and their npm packages live.
+pub fn browser_dir() -> PathBuf {
+    repo().join("tests/browser")
+}
+
+/// Fails with how to install it when an npm package of tests/browser is missing.
+pub fn need_node_modules(package: &str) {
+    assert!(
+        browser_dir().join("node_modules").join(package).exists(),
+        "{package} is not installed: run `npm ci --ignore-scripts --prefix tests/browser` (.ci/run does)"
+    );
+}
+
+/// Debian's Chromium (or `$CHROMIUM`); fails with how to install it when it is missing.
+pub fn chromium() -> String {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    assert!(
+        Path::new(&chromium).exists(),
+        "no Chromium at {chromium}: run `apt-get install -y chromium fonts-noto-cjk` (.ci/run does) or set CHROMIUM"
+    );
+    chromium
+}
+
+/// Runs `node SCRIPT ARGS…` with Chromium's path in its environment: whether it passed, and
+/// what it printed (stdout, then stderr).
+pub fn run_node(script: &Path, args: &[&str], chromium: &str) -> (bool, String) {
+    let run = Command::new("node")
+        .arg(script)
+        .args(args)
+        .env("CHROMIUM", chromium)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("`node` could not be started ({e}): install Node.js 18 or newer")
+        });
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
+    (run.status.success(), report)
+}
