@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::anchor::Anchor;
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, Diagnostics};
 use crate::link::PageLinks;
 use crate::page::Front;
 use crate::parse::Doc;
@@ -166,45 +166,82 @@ impl std::fmt::Display for Reuse {
     }
 }
 
+impl<V: Clone> Stash<(V, Vec<Diagnostic>)> {
+    /// The result for `key` made from `sig`, with the diagnostics making it pushed to
+    /// `diags`: captured when made, replayed when reused, so a rebuild reports what a full build
+    /// does. `make` must not hand work to other threads (see `Diagnostics::capturing`).
+    pub fn replaying<E>(
+        &self,
+        diags: &Diagnostics,
+        key: &str,
+        sig: u64,
+        make: impl FnOnce() -> Result<V, E>,
+    ) -> Result<V, E> {
+        let ((v, warnings), hit) = self.fetch(key, sig, || {
+            let (v, warnings) = diags.capturing(make);
+            v.map(|v| (v, warnings))
+        })?;
+        if hit {
+            diags.extend(warnings);
+        }
+        Ok(v)
+    }
+}
+
+/// What a build does with every stash, whatever it holds.
+trait Cycle {
+    fn begin(&self);
+    fn finish(&self);
+    fn counts(&self) -> (usize, usize);
+}
+
+impl<V: Clone> Cycle for Stash<V> {
+    fn begin(&self) {
+        Stash::begin(self)
+    }
+    fn finish(&self) {
+        Stash::finish(self)
+    }
+    fn counts(&self) -> (usize, usize) {
+        Stash::counts(self)
+    }
+}
+
 impl Cache {
+    /// Every stash, named as the serve log names its stage.
+    fn stashes(&self) -> [(&'static str, &dyn Cycle); 9] {
+        [
+            ("read", &self.fronts),
+            ("parse", &self.docs),
+            ("anchor", &self.anchors),
+            ("link", &self.page_links),
+            ("render", &self.renders),
+            ("export", &self.exports),
+            ("passages", &self.passages),
+            ("speaker turns", &self.speaker_turns),
+            ("search", &self.search),
+        ]
+    }
+
     pub fn begin(&self) {
-        self.fronts.begin();
-        self.docs.begin();
-        self.anchors.begin();
-        self.page_links.begin();
-        self.renders.begin();
-        self.exports.begin();
-        self.passages.begin();
-        self.speaker_turns.begin();
-        self.search.begin();
+        for (_, s) in self.stashes() {
+            s.begin();
+        }
     }
 
     pub fn finish(&self) -> Reuse {
-        let reuse = Reuse {
-            stages: vec![
-                ("read", self.fronts.counts()),
-                ("parse", self.docs.counts()),
-                ("anchor", self.anchors.counts()),
-                ("link", self.page_links.counts()),
-                ("render", self.renders.counts()),
-                ("export", self.exports.counts()),
-                ("passages", self.passages.counts()),
-                ("search", self.search.counts()),
-            ]
-            .into_iter()
-            .map(|(s, (h, m))| (s, h, m))
-            .collect(),
-        };
-        self.fronts.finish();
-        self.docs.finish();
-        self.anchors.finish();
-        self.page_links.finish();
-        self.renders.finish();
-        self.exports.finish();
-        self.passages.finish();
-        self.speaker_turns.finish();
-        self.search.finish();
-        reuse
+        let stashes = self.stashes();
+        let stages = stashes
+            .iter()
+            .map(|(name, s)| {
+                let (hit, miss) = s.counts();
+                (*name, hit, miss)
+            })
+            .collect();
+        for (_, s) in stashes {
+            s.finish();
+        }
+        Reuse { stages }
     }
 }
 

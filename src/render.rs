@@ -204,16 +204,9 @@ fn cached_render(
         _ => None,
     };
     match keyed {
-        Some((c, key, sig)) => {
-            let ((out, warnings), hit) = c.renders.fetch(&key, sig, || {
-                let (out, warnings) = ctx.diags.capturing(|| render_job(ctx, tera, job, commons));
-                out.map(|o| (o, warnings))
-            })?;
-            if hit {
-                ctx.diags.extend(warnings);
-            }
-            Ok(out)
-        }
+        Some((c, key, sig)) => c
+            .renders
+            .replaying(ctx.diags, &key, sig, || render_job(ctx, tera, job, commons)),
         None => render_job(ctx, tera, job, commons),
     }
 }

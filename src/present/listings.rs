@@ -64,13 +64,12 @@ impl Ctx<'_> {
         };
         let key = format!("{}|{kind:?}|{lang}", self.pages[page].url);
         let made: Result<_, std::convert::Infallible> =
-            cache.passages.fetch(&key, self.sigs[page], || {
-                Ok(self.diags.capturing(|| self.passage_view(page, kind, lang)))
-            });
-        let Ok(((view, warnings), hit)) = made;
-        if hit {
-            self.diags.extend(warnings);
-        }
+            cache
+                .passages
+                .replaying(self.diags, &key, self.sigs[page], || {
+                    Ok(self.passage_view(page, kind, lang))
+                });
+        let Ok(view) = made;
         view
     }
 
