@@ -9,12 +9,14 @@
 //! bigrams are nearly as many as the characters), and the page's text, which an excerpt needs
 //! anyway, says which of its turns match. The format is read by `static/search.js`.
 
-use std::collections::{BTreeSet, HashMap};
+use std::borrow::Cow;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 use serde_json::json;
 
 use super::docs::{Kind, SearchPage};
-use super::tokenize::{fold, table_for, tokenize_folded};
+use super::tokenize::{FOLD, each_token, fold_into, table_for};
 use crate::config::Config;
 use crate::page::PageKind;
 use crate::text::is_cjk;
@@ -177,37 +179,80 @@ fn write_shards<S: AsRef<str>>(terms: &[(S, Vec<u32>)]) -> (Vec<String>, Vec<Str
 /// What one page adds to the index, worked out apart from the others.
 #[derive(Default)]
 pub struct PageWork {
-    terms: BTreeSet<String>,
+    /// The page's distinct terms, one after another, in no order; `ends` says where each stops.
+    terms: String,
+    ends: Vec<u32>,
     length: usize,
-    /// Folded characters, sorted and deduplicated.
+    /// The folded characters the fold table sends the browser (its Simplified sides), sorted.
     chars: Vec<char>,
     text_bytes: usize,
     store: Vec<u8>,
+}
+
+impl PageWork {
+    fn terms(&self) -> impl Iterator<Item = &str> {
+        let mut start = 0;
+        self.ends.iter().map(move |&e| {
+            let t = &self.terms[start..e as usize];
+            start = e as usize;
+            t
+        })
+    }
 }
 
 /// Tokens, characters and stored text of one page, apart from the others (so they can be
 /// worked out in parallel, and kept from one build to the next).
 pub fn work(page: &SearchPage) -> PageWork {
     let mut w = PageWork::default();
-    let mut store = Vec::new();
+    // All the page's documents folded into one string, so a term is kept as a slice of it until
+    // the page's terms are known.
+    let mut folded = String::new();
+    let mut spans = Vec::with_capacity(page.docs.len());
+    let targets = &FOLD.targets;
+    let mut used = vec![0u64; targets.len().div_ceil(64)];
     for d in &page.docs {
-        let folded = fold(&d.text);
-        let tokens = tokenize_folded(&folded);
-        w.length += tokens.len();
-        w.terms.extend(tokens);
+        let start = folded.len();
+        fold_into(&d.text, &mut folded, |k| used[k / 64] |= 1 << (k % 64));
+        spans.push(start..folded.len());
         w.text_bytes += d.text.len();
-        // Only for the fold table, which holds no ASCII.
-        w.chars.extend(folded.chars().filter(|c| !c.is_ascii()));
-        store.push(json!([kind_letter(d.kind), d.anchor, d.label, d.text]));
     }
-    w.chars.sort_unstable();
-    w.chars.dedup();
+    let base = folded.as_ptr() as usize;
+    let mut seen: HashSet<Cow<str>> = HashSet::new();
+    for span in spans {
+        each_token(&folded[span], |t| {
+            w.length += 1;
+            if seen.contains(t) {
+                return;
+            }
+            // A slice of `folded` is kept as one; a word its apostrophe or stem changed is copied.
+            let at = (t.as_ptr() as usize).wrapping_sub(base);
+            seen.insert(match folded.get(at..at + t.len()) {
+                Some(s) if s.as_ptr() == t.as_ptr() => Cow::Borrowed(s),
+                _ => Cow::Owned(t.to_string()),
+            });
+        });
+    }
+    w.terms.reserve(seen.iter().map(|t| t.len()).sum());
+    w.ends.reserve(seen.len());
+    for t in &seen {
+        w.terms.push_str(t);
+        w.ends.push(w.terms.len() as u32);
+    }
+    w.chars = (0..targets.len())
+        .filter(|k| used[k / 64] & (1 << (k % 64)) != 0)
+        .map(|k| targets[k])
+        .collect();
+    let store: Vec<_> = page
+        .docs
+        .iter()
+        .map(|d| (kind_letter(d.kind), &d.anchor, &d.label, &d.text))
+        .collect();
     w.store = serde_json::to_vec(&store).unwrap_or_default();
     w
 }
 
 /// The index of `pages`, each with its `work`, merged in site order.
-pub fn build(pages: &[std::sync::Arc<(SearchPage, PageWork)>], config: &Config) -> Files {
+pub fn build(mut pages: Vec<Arc<(SearchPage, PageWork)>>, config: &Config) -> Files {
     // Pages by language, so the pages holding a word are close together and their gaps small.
     let lang_pos = |l: &str| {
         config
@@ -232,7 +277,7 @@ pub fn build(pages: &[std::sync::Arc<(SearchPage, PageWork)>], config: &Config) 
         let length = work.length;
         stats.text_bytes += work.text_bytes;
         used_chars.extend(work.chars.iter().copied());
-        for t in &work.terms {
+        for t in work.terms() {
             postings.entry(t).or_default().push(n as u32);
         }
         rows.push(json!([
@@ -244,9 +289,8 @@ pub fn build(pages: &[std::sync::Arc<(SearchPage, PageWork)>], config: &Config) 
             length
         ]));
         stats.docs += p.docs.len();
-        let bytes = work.store.clone();
-        stats.store_bytes += bytes.len();
-        files.push((format!("search-index/page-{n}.json"), bytes));
+        stats.store_bytes += work.store.len();
+        files.push((format!("search-index/page-{n}.json"), Vec::new()));
     }
     stats.pages = rows.len();
     stats.terms = postings.len();
@@ -254,6 +298,15 @@ pub fn build(pages: &[std::sync::Arc<(SearchPage, PageWork)>], config: &Config) 
     let mut terms: Vec<(&str, Vec<u32>)> = postings.into_iter().collect();
     terms.sort_by(|a, b| utf16_cmp(a.0, b.0));
     let (shards, firsts) = write_shards(&terms);
+    drop(terms);
+    drop(group_of);
+    // The stored text moves into its file when no cache keeps the page for the next build.
+    for ((_, bytes), &i) in files.iter_mut().zip(&order) {
+        *bytes = match Arc::get_mut(&mut pages[i]) {
+            Some((_, work)) => std::mem::take(&mut work.store),
+            None => pages[i].1.store.clone(),
+        };
+    }
     stats.shards = shards.len();
     for (k, s) in shards.into_iter().enumerate() {
         stats.index_bytes += s.len();

@@ -15,7 +15,7 @@ use crate::render::Output;
 /// The search files of the site, and their sizes.
 pub fn outputs(ctx: &Ctx) -> (Vec<Output>, Stats) {
     let pages = docs::collect(ctx);
-    let built = index::build(&pages, ctx.config);
+    let built = index::build(pages, ctx.config);
     let files = built
         .files
         .into_iter()
