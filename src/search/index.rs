@@ -10,9 +10,10 @@
 //! anyway, says which of its turns match. The format is read by `static/search.js`.
 
 use std::borrow::Cow;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde_json::json;
 
 use super::docs::{Kind, SearchPage};
@@ -140,9 +141,26 @@ pub fn decode_postings(s: &str) -> Vec<u32> {
 }
 
 /// JavaScript compares strings by UTF-16 code units; the terms are sorted the same way so the
-/// browser can binary-search them.
+/// browser can binary-search them. That is UTF-8's byte order except where a supplementary
+/// character (a surrogate pair, below U+E000 in UTF-16) meets one of U+E000..=U+FFFF, so the
+/// bytes are compared and only that case is turned round.
 fn utf16_cmp(a: &str, b: &str) -> std::cmp::Ordering {
-    a.encode_utf16().cmp(b.encode_utf16())
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    let Some(p) = x.iter().zip(y).position(|(u, v)| u != v) else {
+        return x.len().cmp(&y.len());
+    };
+    // The differing characters start at the same place, the bytes before being equal.
+    let mut s = p;
+    while s > 0 && !a.is_char_boundary(s) {
+        s -= 1;
+    }
+    let astral = |lead: u8| lead >= 0xF0;
+    let high = |lead: u8| lead == 0xEE || lead == 0xEF;
+    match (x[s], y[s]) {
+        (u, v) if astral(u) && high(v) => std::cmp::Ordering::Less,
+        (u, v) if high(u) && astral(v) => std::cmp::Ordering::Greater,
+        _ => x[p].cmp(&y[p]),
+    }
 }
 
 /// Writes sorted terms and their postings into shards, CJK terms grouped by first character.
@@ -217,7 +235,7 @@ pub fn work(page: &SearchPage) -> PageWork {
         w.text_bytes += d.text.len();
     }
     let base = folded.as_ptr() as usize;
-    let mut seen: HashSet<Cow<str>> = HashSet::new();
+    let mut seen: FxHashSet<Cow<str>> = FxHashSet::default();
     for span in spans {
         each_token(&folded[span], |t| {
             w.length += 1;
@@ -264,8 +282,8 @@ pub fn build(mut pages: Vec<Arc<(SearchPage, PageWork)>>, config: &Config) -> Fi
     let mut order: Vec<usize> = (0..pages.len()).collect();
     order.sort_by_key(|&i| lang_pos(&pages[i].0.lang));
 
-    let mut group_of: HashMap<&str, usize> = HashMap::new();
-    let mut postings: HashMap<&str, Vec<u32>> = HashMap::new();
+    let mut group_of: FxHashMap<&str, usize> = FxHashMap::default();
+    let mut postings: FxHashMap<&str, Vec<u32>> = FxHashMap::default();
     let mut rows = Vec::new();
     let mut used_chars = BTreeSet::new();
     let mut stats = Stats::default();
@@ -296,7 +314,7 @@ pub fn build(mut pages: Vec<Arc<(SearchPage, PageWork)>>, config: &Config) -> Fi
     stats.terms = postings.len();
 
     let mut terms: Vec<(&str, Vec<u32>)> = postings.into_iter().collect();
-    terms.sort_by(|a, b| utf16_cmp(a.0, b.0));
+    terms.sort_unstable_by(|a, b| utf16_cmp(a.0, b.0));
     let (shards, firsts) = write_shards(&terms);
     drop(terms);
     drop(group_of);
@@ -406,5 +424,38 @@ mod tests {
             utf16_cmp("\u{FF21}", "\u{20000}"),
             std::cmp::Ordering::Greater
         );
+        let chars = [
+            "",
+            "a",
+            "z",
+            "é",
+            "\u{7FF}",
+            "\u{800}",
+            "晶",
+            "\u{D7FF}",
+            "\u{E000}",
+            "\u{FF21}",
+            "\u{FFFF}",
+            "\u{10000}",
+            "\u{20000}",
+            "\u{10FFFF}",
+        ];
+        let mut strings = Vec::new();
+        for a in chars {
+            for b in chars {
+                for c in ["", "a", "\u{FFFF}", "\u{10000}"] {
+                    strings.push(format!("{a}{b}{c}"));
+                }
+            }
+        }
+        for a in &strings {
+            for b in &strings {
+                assert_eq!(
+                    utf16_cmp(a, b),
+                    a.encode_utf16().cmp(b.encode_utf16()),
+                    "{a:?} {b:?}"
+                );
+            }
+        }
     }
 }
