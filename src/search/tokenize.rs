@@ -145,7 +145,22 @@ pub fn fold(s: &str) -> String {
 pub(crate) fn fold_into(s: &str, out: &mut String, mut target: impl FnMut(usize)) {
     let fold = &*FOLD;
     out.reserve(s.len());
-    for c in s.chars() {
+    let mut rest = s;
+    while !rest.is_empty() {
+        // A run of ASCII is copied and lower-cased at once.
+        let ascii = rest
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
+        if ascii > 0 {
+            let at = out.len();
+            out.push_str(&rest[..ascii]);
+            out[at..].make_ascii_lowercase();
+            rest = &rest[ascii..];
+        }
+        let mut cs = rest.chars();
+        let Some(c) = cs.next() else { break };
+        rest = cs.as_str();
         let f = fold_char_with(fold, c, out);
         // Targets are all CJK, which has no case: `f` is what was pushed.
         if is_cjk(f)
