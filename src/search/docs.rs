@@ -111,10 +111,14 @@ fn doc(kind: Kind, anchor: String, label: String, text: String) -> Option<Search
 }
 
 fn blocks_text(p: &Page, blocks: impl Iterator<Item = usize>) -> String {
-    blocks
-        .map(|b| block_text(&p.doc.blocks[b].events))
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut out = String::new();
+    for (k, b) in blocks.enumerate() {
+        if k > 0 {
+            out.push(' ');
+        }
+        out.push_str(&block_text(&p.doc.blocks[b].events));
+    }
+    out
 }
 
 fn interview_docs(ctx: &Ctx, page: usize) -> Vec<SearchDoc> {
