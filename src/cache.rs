@@ -14,9 +14,11 @@ use std::sync::{Arc, Mutex};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
+use tera::Tera;
 
 use crate::anchor::Anchor;
 use crate::error::{Diagnostic, Diagnostics};
+use crate::glossary::Glossary;
 use crate::link::PageLinks;
 use crate::page::Front;
 use crate::parse::Doc;
@@ -137,6 +139,10 @@ pub struct Cache {
     pub speaker_turns: Stash<SpeakerTurn>,
     /// Search documents of a page, tokenised, by page URL.
     pub search: Stash<Arc<(SearchPage, PageWork)>>,
+    /// The glossary with the warnings reading it gave, signed by its file's bytes.
+    pub glossary: Stash<(Arc<Glossary>, Vec<Diagnostic>)>,
+    /// The compiled templates (none when they failed), signed by the templates folder.
+    pub templates: Stash<(Option<Arc<Tera>>, Vec<Diagnostic>)>,
 }
 
 /// How much of a build came from the cache, stage by stage.
@@ -148,9 +154,14 @@ pub struct Reuse {
 impl Reuse {
     /// Pages rendered anew in this build.
     pub fn rendered(&self) -> usize {
+        self.redone("render")
+    }
+
+    /// How many results of `stage` (as the serve log names it) were made anew in this build.
+    pub fn redone(&self, stage: &str) -> usize {
         self.stages
             .iter()
-            .find(|(s, _, _)| *s == "render")
+            .find(|(s, _, _)| *s == stage)
             .map_or(0, |s| s.2)
     }
 }
@@ -209,8 +220,10 @@ impl<V: Clone> Cycle for Stash<V> {
 
 impl Cache {
     /// Every stash, named as the serve log names its stage.
-    fn stashes(&self) -> [(&'static str, &dyn Cycle); 9] {
+    fn stashes(&self) -> [(&'static str, &dyn Cycle); 11] {
         [
+            ("glossary", &self.glossary),
+            ("templates", &self.templates),
             ("read", &self.fronts),
             ("parse", &self.docs),
             ("anchor", &self.anchors),
