@@ -73,13 +73,24 @@ impl<V: Clone> Stash<V> {
         sig: u64,
         make: impl FnOnce() -> Result<V, E>,
     ) -> Result<(V, bool), E> {
-        let kept = self
-            .prev
-            .lock()
-            .expect("cache lock")
-            .get(key)
-            .filter(|(s, _)| *s == sig)
-            .map(|(_, v)| v.clone());
+        // Moved, not copied, out of the previous build's map (rendered pages are large): what is
+        // left there when the build finishes is what nothing asked for again. A key asked for
+        // twice in one build is found in `next` the second time.
+        let kept = {
+            let mut prev = self.prev.lock().expect("cache lock");
+            match prev.get(key) {
+                Some((s, _)) if *s == sig => prev.remove(key).map(|(_, v)| v),
+                _ => None,
+            }
+        };
+        let kept = kept.or_else(|| {
+            self.next
+                .lock()
+                .expect("cache lock")
+                .get(key)
+                .filter(|(s, _)| *s == sig)
+                .map(|(_, v)| v.clone())
+        });
         let hit = kept.is_some();
         let v = match kept {
             Some(v) => {
@@ -99,7 +110,13 @@ impl<V: Clone> Stash<V> {
     }
 
     fn begin(&self) {
-        self.next.lock().expect("cache lock").clear();
+        // A build that failed never finished: what it took from `prev` goes back, and `prev`
+        // stays what the last good build left.
+        let unfinished = std::mem::take(&mut *self.next.lock().expect("cache lock"));
+        let mut prev = self.prev.lock().expect("cache lock");
+        for (key, entry) in unfinished {
+            prev.entry(key).or_insert(entry);
+        }
         self.hits.store(0, Ordering::Relaxed);
         self.misses.store(0, Ordering::Relaxed);
     }
