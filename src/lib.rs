@@ -114,8 +114,9 @@ pub fn build_with(opts: &Options, cache: Option<&cache::Cache>) -> Result<Built,
     let sources = load::load(&config, &diags);
     t.lap("load");
     let fronts = page::read_all(&sources, &diags, cache);
+    t.lap("front matter: read");
     let mut pages = page::check(fronts, &config, &diags);
-    t.lap("front matter");
+    t.lap("front matter: check");
     parse_bodies(&mut pages, &diags, cache);
     t.lap("parse");
     let glossary_source = sources.iter().find(|s| s.kind == SourceKind::Glossary);
