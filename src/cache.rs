@@ -14,9 +14,11 @@ use std::sync::{Arc, Mutex};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
+use tera::Tera;
 
 use crate::anchor::Anchor;
 use crate::error::{Diagnostic, Diagnostics};
+use crate::glossary::Glossary;
 use crate::link::PageLinks;
 use crate::page::Front;
 use crate::parse::Doc;
@@ -71,13 +73,24 @@ impl<V: Clone> Stash<V> {
         sig: u64,
         make: impl FnOnce() -> Result<V, E>,
     ) -> Result<(V, bool), E> {
-        let kept = self
-            .prev
-            .lock()
-            .expect("cache lock")
-            .get(key)
-            .filter(|(s, _)| *s == sig)
-            .map(|(_, v)| v.clone());
+        // Moved, not copied, out of the previous build's map (rendered pages are large): what is
+        // left there when the build finishes is what nothing asked for again. A key asked for
+        // twice in one build is found in `next` the second time.
+        let kept = {
+            let mut prev = self.prev.lock().expect("cache lock");
+            match prev.get(key) {
+                Some((s, _)) if *s == sig => prev.remove(key).map(|(_, v)| v),
+                _ => None,
+            }
+        };
+        let kept = kept.or_else(|| {
+            self.next
+                .lock()
+                .expect("cache lock")
+                .get(key)
+                .filter(|(s, _)| *s == sig)
+                .map(|(_, v)| v.clone())
+        });
         let hit = kept.is_some();
         let v = match kept {
             Some(v) => {
@@ -97,7 +110,13 @@ impl<V: Clone> Stash<V> {
     }
 
     fn begin(&self) {
-        self.next.lock().expect("cache lock").clear();
+        // A build that failed never finished: what it took from `prev` goes back, and `prev`
+        // stays what the last good build left.
+        let unfinished = std::mem::take(&mut *self.next.lock().expect("cache lock"));
+        let mut prev = self.prev.lock().expect("cache lock");
+        for (key, entry) in unfinished {
+            prev.entry(key).or_insert(entry);
+        }
         self.hits.store(0, Ordering::Relaxed);
         self.misses.store(0, Ordering::Relaxed);
     }
@@ -137,6 +156,10 @@ pub struct Cache {
     pub speaker_turns: Stash<SpeakerTurn>,
     /// Search documents of a page, tokenised, by page URL.
     pub search: Stash<Arc<(SearchPage, PageWork)>>,
+    /// The glossary with the warnings reading it gave, signed by its file's bytes.
+    pub glossary: Stash<(Arc<Glossary>, Vec<Diagnostic>)>,
+    /// The compiled templates (none when they failed), signed by the templates folder.
+    pub templates: Stash<(Option<Arc<Tera>>, Vec<Diagnostic>)>,
 }
 
 /// How much of a build came from the cache, stage by stage.
@@ -148,9 +171,14 @@ pub struct Reuse {
 impl Reuse {
     /// Pages rendered anew in this build.
     pub fn rendered(&self) -> usize {
+        self.redone("render")
+    }
+
+    /// How many results of `stage` (as the serve log names it) were made anew in this build.
+    pub fn redone(&self, stage: &str) -> usize {
         self.stages
             .iter()
-            .find(|(s, _, _)| *s == "render")
+            .find(|(s, _, _)| *s == stage)
             .map_or(0, |s| s.2)
     }
 }
@@ -209,8 +237,10 @@ impl<V: Clone> Cycle for Stash<V> {
 
 impl Cache {
     /// Every stash, named as the serve log names its stage.
-    fn stashes(&self) -> [(&'static str, &dyn Cycle); 9] {
+    fn stashes(&self) -> [(&'static str, &dyn Cycle); 11] {
         [
+            ("glossary", &self.glossary),
+            ("templates", &self.templates),
             ("read", &self.fronts),
             ("parse", &self.docs),
             ("anchor", &self.anchors),

@@ -52,11 +52,18 @@ impl Term {
 pub struct Glossary {
     pub terms: Vec<Term>,
     pub file: Option<std::path::PathBuf>,
+    /// Built on first use and kept with the glossary, which `gloss serve` keeps across rebuilds.
+    matcher: std::sync::OnceLock<Matcher>,
 }
 
 impl Glossary {
     pub fn get(&self, id: &str) -> Option<&Term> {
         self.terms.iter().find(|t| t.id == id)
+    }
+
+    /// Finds the glossary's terms in a text.
+    pub fn matcher(&self) -> &Matcher {
+        self.matcher.get_or_init(|| Matcher::new(self))
     }
 }
 
@@ -155,6 +162,7 @@ pub fn load(path: &Path, shown: &Path, diags: &Diagnostics) -> Glossary {
     Glossary {
         terms,
         file: Some(shown.to_path_buf()),
+        matcher: Default::default(),
     }
 }
 
@@ -168,6 +176,7 @@ fn item_lines(text: &str) -> Vec<usize> {
 }
 
 /// Finds glossary forms in text.
+#[derive(Debug)]
 pub struct Matcher {
     ac: Option<AhoCorasick>,
     /// For each pattern: (term index, whether it needs word boundaries).
@@ -256,6 +265,7 @@ mod tests {
                 })
                 .collect(),
             file: None,
+            matcher: Default::default(),
         }
     }
 

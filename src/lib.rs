@@ -32,6 +32,7 @@ pub mod view;
 pub mod write;
 
 use std::collections::HashSet;
+use std::convert::Infallible;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -113,15 +114,17 @@ pub fn build_with(opts: &Options, cache: Option<&cache::Cache>) -> Result<Built,
     let sources = load::load(&config, &diags);
     t.lap("load");
     let fronts = page::read_all(&sources, &diags, cache);
+    t.lap("front matter: read");
     let mut pages = page::check(fronts, &config, &diags);
-    t.lap("front matter");
+    t.lap("front matter: check");
     parse_bodies(&mut pages, &diags, cache);
     t.lap("parse");
     let glossary_source = sources.iter().find(|s| s.kind == SourceKind::Glossary);
-    let glossary = match glossary_source {
-        Some(g) => glossary::load(&g.path, &g.shown, &diags),
-        None => glossary::Glossary::default(),
+    let glossary_sig = match (cache, glossary_source) {
+        (Some(_), Some(g)) => cache::sign((std::fs::read(&g.path).unwrap_or_default(), &g.shown)),
+        _ => 0,
     };
+    let glossary = read_glossary(glossary_source, glossary_sig, &diags, cache);
     let groups = align::groups(&pages, &config.default_language);
     align::align(&pages, &groups, &diags);
     t.lap("glossary, align");
@@ -135,10 +138,6 @@ pub fn build_with(opts: &Options, cache: Option<&cache::Cache>) -> Result<Built,
     write::add_static(&mut plan, &config, &diags);
     write::add_assets(&mut plan, &assets, &diags);
     let known_files: HashSet<String> = plan.paths().map(str::to_string).collect();
-    let glossary_sig = match (cache, glossary_source) {
-        (Some(_), Some(g)) => cache::sign(std::fs::read(&g.path).unwrap_or_default()),
-        _ => 0,
-    };
     let linked = link::link(
         &pages,
         groups,
@@ -151,7 +150,10 @@ pub fn build_with(opts: &Options, cache: Option<&cache::Cache>) -> Result<Built,
     );
     t.lap("static, link");
 
-    let tera = render::load_templates(&config.templates_dir, &config.root, &diags);
+    let templates_sig = cache.map_or(0, |_| {
+        cache::sign((cache::tree_signature(&config.templates_dir), &config.root))
+    });
+    let tera = read_templates(&config, templates_sig, &diags, cache);
     let mut ctx = Ctx {
         config: &config,
         pages: &pages,
@@ -163,13 +165,12 @@ pub fn build_with(opts: &Options, cache: Option<&cache::Cache>) -> Result<Built,
         sigs: Vec::new(),
     };
     if cache.is_some() {
-        let templates = cache::tree_signature(&config.templates_dir);
-        let global = cache::global_signature(&ctx, templates, glossary_sig);
+        let global = cache::global_signature(&ctx, templates_sig, glossary_sig);
         ctx.sigs = cache::page_signatures(&ctx, global);
     }
     let jobs = render::jobs(&ctx);
     t.lap("templates, jobs");
-    if let Some(tera) = &tera {
+    if let Some(tera) = tera.as_deref() {
         for out in render::render(&ctx, tera, &jobs) {
             let origin = format!("the page {}", out.path);
             plan.add(out, origin, &diags);
@@ -242,6 +243,46 @@ pub fn build_with(opts: &Options, cache: Option<&cache::Cache>) -> Result<Built,
         plan,
         summary,
     })
+}
+
+/// The glossary, taken from the previous build (with its warnings) while its file is unchanged.
+fn read_glossary(
+    source: Option<&load::Source>,
+    sig: u64,
+    diags: &Diagnostics,
+    cache: Option<&cache::Cache>,
+) -> Arc<glossary::Glossary> {
+    let Some(g) = source else {
+        return Arc::default();
+    };
+    let read = || Ok::<_, Infallible>(Arc::new(glossary::load(&g.path, &g.shown, diags)));
+    let made = match cache {
+        Some(c) => c
+            .glossary
+            .replaying(diags, &g.shown.to_string_lossy(), sig, read),
+        None => read(),
+    };
+    made.unwrap_or_else(|e| match e {})
+}
+
+/// The templates, compiled again only when a file of the templates folder changed: Tera parses
+/// every template on load, which a rebuild after a content edit need not repeat.
+fn read_templates(
+    config: &config::Config,
+    sig: u64,
+    diags: &Diagnostics,
+    cache: Option<&cache::Cache>,
+) -> Option<Arc<tera::Tera>> {
+    let read = || {
+        Ok::<_, Infallible>(
+            render::load_templates(&config.templates_dir, &config.root, diags).map(Arc::new),
+        )
+    };
+    let made = match cache {
+        Some(c) => c.templates.replaying(diags, "templates", sig, read),
+        None => read(),
+    };
+    made.unwrap_or_else(|e| match e {})
 }
 
 /// Parses every page body (in parallel); interviews recognise their speakers' labels.

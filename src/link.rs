@@ -134,7 +134,7 @@ pub fn link(
         })
         .collect();
 
-    let matcher = Matcher::new(glossary);
+    let matcher = glossary.matcher();
     let mut linked = Linked {
         groups,
         topics,
@@ -153,7 +153,7 @@ pub fn link(
                 };
                 let foreign = foreign_notes(pages, &linked, &anchors, i);
                 place_notes(p, &foreign, &mut pl);
-                find_terms(p, &matcher, glossary, config, &mut pl);
+                find_terms(p, matcher, glossary, config, &mut pl);
                 pl
             };
             match (cache, base) {

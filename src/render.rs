@@ -365,18 +365,12 @@ fn render_job(
                 .speakers(lang)
                 .into_iter()
                 .map(|(slug, s)| {
-                    let sp = ctx.speaker_page(lang, &slug, &s);
+                    let (name, turn_count, roles) = ctx.speaker_summary(lang, &slug, &s);
                     SpeakerEntry {
-                        name: sp.name,
+                        name,
                         url: config.url_path(lang, &format!("speakers/{slug}/")),
-                        turn_count: sp.turn_count,
-                        roles: sp
-                            .groups
-                            .iter()
-                            .map(|g| g.role_label.clone())
-                            .collect::<std::collections::BTreeSet<_>>()
-                            .into_iter()
-                            .collect(),
+                        turn_count,
+                        roles,
                     }
                 })
                 .collect();

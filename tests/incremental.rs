@@ -91,6 +91,11 @@ fn a_rebuild_after_each_kind_of_edit_equals_a_fresh_build() {
         "rendered {} of {all}: {one}",
         one.rendered()
     );
+    assert_eq!(
+        (one.redone("templates"), one.redone("glossary")),
+        (0, 0),
+        "a content edit neither recompiles the templates nor rereads the glossary: {one}"
+    );
 
     // A title other pages show (backlinks, listings).
     edit(
@@ -131,7 +136,8 @@ fn a_rebuild_after_each_kind_of_edit_equals_a_fresh_build() {
         "控制電流的半導體元件。",
         "控制電流的元件。",
     );
-    rebuild_matches_fresh(root, &cache);
+    let glossed = rebuild_matches_fresh(root, &cache);
+    assert_eq!(glossed.redone("glossary"), 1, "{glossed}");
     edit(
         root,
         "templates/base.html",
@@ -140,6 +146,7 @@ fn a_rebuild_after_each_kind_of_edit_equals_a_fresh_build() {
     );
     let templated = rebuild_matches_fresh(root, &cache);
     assert_eq!(templated.rendered(), all, "a template edit re-renders all");
+    assert_eq!(templated.redone("templates"), 1, "{templated}");
     edit(
         root,
         "book.toml",

@@ -1,7 +1,7 @@
 //! The linked site → the views of pages that gather from the whole site: topic pages and their
 //! passages, topic counts, speakers and their turns, the glossary with its occurrences.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::{Ctx, strip_markdown};
 use crate::link::PassageKind;
@@ -280,32 +280,79 @@ impl Ctx<'_> {
         }
     }
 
-    pub fn speaker_page(&self, lang: &str, slug: &str, speaker: &Speaker) -> SpeakerPage {
-        let mut groups: Vec<SpeakerGroup> = Vec::new();
-        let mut index: HashMap<usize, usize> = HashMap::new();
-        let mut count = 0;
-        for &(page, t) in self
-            .linked
+    /// The turns listed on `slug`'s page in `lang`: those in `lang`, and those of pages with no
+    /// `lang` version.
+    fn speaker_turns_in<'s>(
+        &'s self,
+        lang: &'s str,
+        slug: &str,
+    ) -> impl Iterator<Item = (usize, usize)> + 's {
+        self.linked
             .speaker_turns
             .get(slug)
             .map(Vec::as_slice)
             .unwrap_or(&[])
-        {
-            let p = &self.pages[page];
-            if p.lang != lang && self.linked.translation(self.pages, page, lang).is_some() {
-                continue;
+            .iter()
+            .copied()
+            .filter(move |&(page, _)| {
+                self.pages[page].lang == lang
+                    || self.linked.translation(self.pages, page, lang).is_none()
+            })
+    }
+
+    /// What `slug` is in the interview `page` (host, guest…), in `lang`.
+    fn speaker_role(&self, lang: &str, slug: &str, page: usize) -> String {
+        self.pages[page]
+            .interview
+            .as_ref()
+            .and_then(|iv| iv.speakers.iter().find(|s| s.slug == slug))
+            .map(|s| self.ui(lang, &s.role))
+            .unwrap_or_default()
+    }
+
+    fn speaker_name(&self, lang: &str, speaker: &Speaker) -> String {
+        speaker
+            .names
+            .get(lang, &self.config.default_language)
+            .unwrap_or(&speaker.id)
+            .to_string()
+    }
+
+    /// A speaker as the list of speakers shows them: name, number of turns, roles (sorted),
+    /// counted without building their page (a host's page lists thousands of turns).
+    pub fn speaker_summary(
+        &self,
+        lang: &str,
+        slug: &str,
+        speaker: &Speaker,
+    ) -> (String, usize, Vec<String>) {
+        let mut count = 0;
+        let mut seen = HashSet::new();
+        let mut roles = BTreeSet::new();
+        for (page, _) in self.speaker_turns_in(lang, slug) {
+            count += 1;
+            if seen.insert(page) {
+                roles.insert(self.speaker_role(lang, slug, page));
             }
-            let role = p
-                .interview
-                .as_ref()
-                .and_then(|iv| iv.speakers.iter().find(|s| s.slug == slug))
-                .map(|s| self.ui(lang, &s.role))
-                .unwrap_or_default();
+        }
+        (
+            self.speaker_name(lang, speaker),
+            count,
+            roles.into_iter().collect(),
+        )
+    }
+
+    pub fn speaker_page(&self, lang: &str, slug: &str, speaker: &Speaker) -> SpeakerPage {
+        let mut groups: Vec<SpeakerGroup> = Vec::new();
+        let mut index: HashMap<usize, usize> = HashMap::new();
+        let mut count = 0;
+        for (page, t) in self.speaker_turns_in(lang, slug) {
             let g = *index.entry(page).or_insert_with(|| {
+                let p = &self.pages[page];
                 groups.push(SpeakerGroup {
                     title: p.title.clone(),
                     url: p.url.clone(),
-                    role_label: role,
+                    role_label: self.speaker_role(lang, slug, page),
                     turns: Vec::new(),
                 });
                 groups.len() - 1
@@ -314,11 +361,7 @@ impl Ctx<'_> {
             count += 1;
         }
         SpeakerPage {
-            name: speaker
-                .names
-                .get(lang, &self.config.default_language)
-                .unwrap_or(&speaker.id)
-                .to_string(),
+            name: self.speaker_name(lang, speaker),
             slug: slug.to_string(),
             link: speaker.link.clone(),
             turn_count: count,

@@ -1,0 +1,37 @@
+//! Profiling aid (not a test): a site and one of its content files → N rebuilds with the serve
+//! cache, each after appending a word to that file, timed in-process (no watcher, no debounce).
+//! Run under `perf record` to see what a rebuild in `gloss serve` spends its time on.
+//!
+//! rebuild_profile SITE_DIR CONTENT_FILE [REBUILDS]
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (site, file) = (PathBuf::from(&args[0]), PathBuf::from(&args[1]));
+    let n: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(20);
+    let original = std::fs::read_to_string(&file).expect("read the content file");
+    let opts = gloss::Options {
+        root: site,
+        overrides: Default::default(),
+        write: false,
+    };
+    let cache = gloss::cache::Cache::default();
+    gloss::build_with(&opts, Some(&cache)).expect("first build");
+    let mut times = Vec::new();
+    for k in 0..n {
+        std::fs::write(&file, format!("{original} word{k}\n")).expect("write");
+        let t = Instant::now();
+        gloss::build_with(&opts, Some(&cache)).expect("rebuild");
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    std::fs::write(&file, original).expect("restore");
+    times.sort_by(f64::total_cmp);
+    println!(
+        "rebuild_profile: {n} rebuilds, min {:.1} ms, median {:.1} ms, max {:.1} ms",
+        times[0],
+        times[n / 2],
+        times[n - 1]
+    );
+}

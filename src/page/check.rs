@@ -1,0 +1,217 @@
+//! Front matter read from every page → checked pages (bodies not yet parsed): translations
+//! inherit what they leave out, drafts and untitled pages are left out, each output path is
+//! claimed once, and interviews' speakers, turns and annotations are checked.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use super::*;
+
+/// Checks front matter and builds pages (bodies not yet parsed). Translations inherit `date`,
+/// `source`, `speakers`, `topics` and `turns` from the default-language page.
+pub fn check(mut fronts: Vec<Front>, config: &Config, diags: &Diagnostics) -> Vec<Page> {
+    fronts.sort_by(|a, b| {
+        (&a.source.dir, &a.source.stem, &a.source.lang).cmp(&(
+            &b.source.dir,
+            &b.source.stem,
+            &b.source.lang,
+        ))
+    });
+    let default = &config.default_language;
+    let originals: HashMap<(String, String), usize> = fronts
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| &f.source.lang == default)
+        .map(|(i, f)| ((f.source.dir.clone(), f.source.stem.clone()), i))
+        .collect();
+    for i in 0..fronts.len() {
+        let source = &fronts[i].source;
+        if &source.lang == default {
+            continue;
+        }
+        if let Some(&o) = originals.get(&(source.dir.clone(), source.stem.clone())) {
+            let (orig, translation) = pair_mut(&mut fronts, o, i);
+            inherit(&mut translation.raw, &orig.raw);
+        }
+    }
+    // In file order, so that of two pages written to one place the first keeps it; the rest of
+    // each page's checks (interviews: speakers, turns, annotations) run in parallel.
+    let mut outputs: HashMap<String, PathBuf> = HashMap::new();
+    let claimed: Vec<(Front, Claim)> = fronts
+        .into_iter()
+        .filter_map(|front| {
+            let claim = claim(&front, config, diags)?;
+            if let Some(other) = outputs.insert(claim.out_path.clone(), front.source.shown.clone()) {
+                let out_path = &claim.out_path;
+                diags.push(
+                    Diagnostic::error(format!("two pages would be written to {out_path}"))
+                        .in_file(&front.source.shown)
+                        .related(format!("also written by {}", other.display()), crate::error::Location {
+                            file: other.clone(),
+                            ..Default::default()
+                        })
+                        .help("rename one of the files, or give one a different `slug:` in its front matter"),
+                );
+                return None;
+            }
+            Some((front, claim))
+        })
+        .collect();
+    claimed
+        .into_par_iter()
+        .map(|(front, claim)| build_page(front, claim, diags))
+        .collect()
+}
+
+/// `a` shared and `b` mutable, from one slice (`a != b`).
+fn pair_mut<T>(v: &mut [T], a: usize, b: usize) -> (&T, &mut T) {
+    if a < b {
+        let (left, right) = v.split_at_mut(b);
+        (&left[a], &mut right[0])
+    } else {
+        let (left, right) = v.split_at_mut(a);
+        (&right[0], &mut left[b])
+    }
+}
+
+/// What a page is and where it goes, found before its other checks.
+struct Claim {
+    title: String,
+    date: Option<jiff::civil::Date>,
+    kind: PageKind,
+    key: String,
+    url: String,
+    out_path: String,
+}
+
+/// Drafts (unless built with them) and pages without a title are left out.
+fn claim(front: &Front, config: &Config, diags: &Diagnostics) -> Option<Claim> {
+    let (source, raw) = (&front.source, &front.raw);
+    if raw.draft == Some(true) && !config.drafts {
+        return None;
+    }
+    let map = || SourceMap::new(&source.shown, &front.text);
+    let Some(title) = raw.title.clone().filter(|t| !t.trim().is_empty()) else {
+        diags.push(
+            Diagnostic::error("this page has no title")
+                .at(map().line_location(1, 0, 3))
+                .help("add `title: \"…\"` to the front matter"),
+        );
+        return None;
+    };
+    let date = match raw.date.as_deref() {
+        None => None,
+        Some(d) => match parse_date(d) {
+            Some(date) => Some(date),
+            None => {
+                let map = map();
+                let at = match frontmatter::find_key(&front.text[..front.body_offset], "date") {
+                    Some(off) => map.locate(off, "date".len()),
+                    None => map.line_location(1, 0, 3),
+                };
+                diags.push(
+                    Diagnostic::error(format!("`{d}` is not a date"))
+                        .at(at)
+                        .help("write dates as YYYY-MM-DD, e.g. `date: 2025-10-08`"),
+                );
+                None
+            }
+        },
+    };
+    let kind = if source.kind == SourceKind::Section {
+        if source.dir.is_empty() {
+            PageKind::Home
+        } else {
+            PageKind::Section
+        }
+    } else if raw.speakers.is_some() {
+        PageKind::Interview
+    } else if source.dir == "topics" {
+        PageKind::Topic
+    } else {
+        PageKind::Page
+    };
+    let (key, path) = url_path(source, raw.slug.as_deref());
+    let url = config.url_path(&source.lang, &path);
+    let prefix = config
+        .language(&source.lang)
+        .map(|l| l.prefix.clone())
+        .unwrap_or_default();
+    let out_path = [prefix.as_str(), path.as_str(), "index.html"]
+        .iter()
+        .filter(|s| !s.is_empty())
+        .map(|s| s.trim_matches('/'))
+        .collect::<Vec<_>>()
+        .join("/");
+    Some(Claim {
+        title,
+        date,
+        kind,
+        key,
+        url,
+        out_path,
+    })
+}
+
+fn build_page(front: Front, claim: Claim, diags: &Diagnostics) -> Page {
+    let Front {
+        source,
+        text,
+        body_offset,
+        raw,
+        text_hash,
+    } = front;
+    let interview = (claim.kind == PageKind::Interview).then(|| {
+        let map = SourceMap::new(&source.shown, &text);
+        check_interview(&raw, &source, &text[..body_offset], &map, diags)
+    });
+    let extra = serde_json::to_value(&raw.extra).unwrap_or(serde_json::Value::Null);
+    Page {
+        key: claim.key,
+        lang: source.lang.clone(),
+        kind: claim.kind,
+        shown: source.shown.clone(),
+        dir: source.dir.clone(),
+        title: claim.title,
+        date: claim.date,
+        summary: raw.summary.clone(),
+        notice: raw.notice.clone(),
+        weight: raw.weight.unwrap_or(0),
+        template: raw.template.clone(),
+        topics: raw.topics.clone().unwrap_or_default(),
+        extra,
+        url: claim.url,
+        out_path: claim.out_path,
+        interview,
+        doc: Default::default(),
+        text,
+        body_offset,
+        text_hash,
+    }
+}
+
+fn inherit(raw: &mut RawFrontMatter, orig: &RawFrontMatter) {
+    if raw.date.is_none() {
+        raw.date = orig.date.clone();
+    }
+    if raw.source.is_none() {
+        raw.source = orig.source.clone();
+    }
+    if raw.speakers.is_none() {
+        raw.speakers = orig.speakers.clone();
+    }
+    if raw.topics.is_none() {
+        raw.topics = orig.topics.clone();
+    }
+    if raw.turns.is_none() {
+        raw.turns = orig.turns.clone();
+    }
+    if raw.weight.is_none() {
+        raw.weight = orig.weight;
+    }
+    if raw.draft.is_none() {
+        raw.draft = orig.draft;
+    }
+}
