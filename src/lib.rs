@@ -210,8 +210,14 @@ fn run(opts: &Options, cache: Option<&cache::Cache>, keep: bool) -> Result<Built
         plan.claim(made, "annotation export", &diags);
     }
     t.lap("publish, export");
-    for out in search::outputs(&ctx).0 {
-        plan.add(out, "search index", &diags);
+    let sink = plan.sink();
+    let index: Vec<Made> = search::outputs(&ctx)
+        .0
+        .into_par_iter()
+        .map(|out| sink.put(out, &diags))
+        .collect();
+    for made in index {
+        plan.claim(made, "search index", &diags);
     }
     t.lap("search");
     plan.add(
