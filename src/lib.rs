@@ -45,7 +45,7 @@ use crate::load::SourceKind;
 use crate::parse::Labels;
 use crate::present::Ctx;
 use crate::render::Output;
-use crate::write::Plan;
+use crate::write::{Made, Plan, Sink};
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -74,19 +74,28 @@ pub struct Built {
     pub summary: Summary,
 }
 
-/// Builds the site: validates everything, renders every page and, when `opts.write`, swaps the
-/// result in for the output directory. Any error leaves the previous output as it was.
+/// Builds the site: validates everything, renders every page and, when `opts.write`, writes each
+/// output into a staging directory as soon as it is made, swapped in for the output directory
+/// when the build succeeded. Any error leaves the previous output as it was.
 pub fn build(opts: &Options) -> Result<Summary, BuildFailure> {
-    build_in_memory(opts).map(|b| b.summary)
+    run(opts, None, false).map(|b| b.summary)
 }
 
+/// A build whose outputs are kept in memory (`Built::plan`), and written too when `opts.write`.
 pub fn build_in_memory(opts: &Options) -> Result<Built, BuildFailure> {
     build_with(opts, None)
 }
 
-/// A build that takes from `cache` what the previous build made from unchanged inputs, and
-/// leaves there what it made (only when it succeeds). The result is the same as without it.
+/// A build kept in memory that takes from `cache` what the previous build made from unchanged
+/// inputs, and leaves there what it made (only when it succeeds). The result is the same as
+/// without it.
 pub fn build_with(opts: &Options, cache: Option<&cache::Cache>) -> Result<Built, BuildFailure> {
+    run(opts, cache, true)
+}
+
+/// The pipeline. `keep`: the outputs' bytes stay in the plan (for `gloss serve`); otherwise each is
+/// dropped once written (or at once when nothing is written).
+fn run(opts: &Options, cache: Option<&cache::Cache>, keep: bool) -> Result<Built, BuildFailure> {
     if let Some(c) = cache {
         c.begin();
     }
@@ -104,12 +113,20 @@ pub fn build_with(opts: &Options, cache: Option<&cache::Cache>) -> Result<Built,
             return Err(fail(diags));
         }
     };
-    if opts.write
-        && let Err(d) = write::check_out_dir(&config)
-    {
-        diags.push(d);
-        return Err(fail(diags));
-    }
+    // Checked before any work is done; from here on every output goes straight to staging.
+    let sink = if opts.write {
+        write::check_out_dir(&config).and_then(|()| Sink::staging(&config.out_dir))
+    } else {
+        Ok(Sink::nowhere())
+    };
+    let sink = match sink {
+        Ok(s) if keep => s.keeping(),
+        Ok(s) => s,
+        Err(d) => {
+            diags.push(d);
+            return Err(fail(diags));
+        }
+    };
 
     let sources = load::load(&config, &diags);
     t.lap("load");
@@ -134,7 +151,7 @@ pub fn build_with(opts: &Options, cache: Option<&cache::Cache>) -> Result<Built,
         .filter(|s| s.kind == SourceKind::Asset)
         .cloned()
         .collect();
-    let mut plan = Plan::new();
+    let mut plan = Plan::with(sink);
     write::add_static(&mut plan, &config, &diags);
     write::add_assets(&mut plan, &assets, &diags);
     let known_files: HashSet<String> = plan.paths().map(str::to_string).collect();
@@ -171,14 +188,16 @@ pub fn build_with(opts: &Options, cache: Option<&cache::Cache>) -> Result<Built,
     let jobs = render::jobs(&ctx);
     t.lap("templates, jobs");
     if let Some(tera) = tera.as_deref() {
-        for out in render::render(&ctx, tera, &jobs) {
-            let origin = format!("the page {}", out.path);
-            plan.add(out, origin, &diags);
+        let sink = plan.sink();
+        for made in render::render(&ctx, tera, &jobs, |out| sink.put(out, &diags)) {
+            let origin = format!("the page {}", made.path);
+            plan.claim(made, origin, &diags);
         }
     }
     t.lap("render");
     publish::add(&mut plan, &ctx, &jobs, &diags);
-    let jsonld: Vec<(String, Vec<u8>)> = (0..pages.len())
+    let sink = plan.sink();
+    let jsonld: Vec<Made> = (0..pages.len())
         .into_par_iter()
         .filter_map(|i| match cache {
             Some(c) => c.exports.get_or(&pages[i].url, ctx.sigs[i], || {
@@ -186,13 +205,20 @@ pub fn build_with(opts: &Options, cache: Option<&cache::Cache>) -> Result<Built,
             }),
             None => export::annotations_jsonld(&ctx, i),
         })
+        .map(|(path, bytes)| sink.put(Output { path, bytes }, &diags))
         .collect();
-    for (path, bytes) in jsonld {
-        plan.add(Output { path, bytes }, "annotation export", &diags);
+    for made in jsonld {
+        plan.claim(made, "annotation export", &diags);
     }
     t.lap("publish, export");
-    for out in search::outputs(&ctx).0 {
-        plan.add(out, "search index", &diags);
+    let sink = plan.sink();
+    let index: Vec<Made> = search::outputs(&ctx)
+        .0
+        .into_par_iter()
+        .map(|out| sink.put(out, &diags))
+        .collect();
+    for made in index {
+        plan.claim(made, "search index", &diags);
     }
     t.lap("search");
     plan.add(
@@ -208,9 +234,7 @@ pub fn build_with(opts: &Options, cache: Option<&cache::Cache>) -> Result<Built,
     if diags.has_errors() {
         return Err(fail(diags));
     }
-    if opts.write
-        && let Err(ds) = write::write(&plan, &config.out_dir)
-    {
+    if let Err(ds) = plan.commit() {
         diags.extend(ds);
         return Err(fail(diags));
     }
@@ -223,11 +247,9 @@ pub fn build_with(opts: &Options, cache: Option<&cache::Cache>) -> Result<Built,
             .map(|l| {
                 (
                     l.key.clone(),
-                    plan.files()
+                    plan.made()
                         .iter()
-                        .filter(|f| {
-                            f.path.ends_with(".html") && page_lang(&f.path, &config) == l.key
-                        })
+                        .filter(|p| p.ends_with(".html") && page_lang(p, &config) == l.key)
                         .count(),
                 )
             })

@@ -163,7 +163,15 @@ pub fn jobs(ctx: &Ctx) -> Vec<Job> {
     jobs
 }
 
-pub fn render(ctx: &Ctx, tera: &Tera, jobs: &[Job]) -> Vec<Output> {
+/// Renders every job in parallel and hands each page to `put` as soon as it is made (a
+/// [`crate::write::Sink`] writes it out, so its bytes need not wait for the others); returns what
+/// `put` returned, in job order. A job that fails is reported and left out.
+pub fn render<T: Send>(
+    ctx: &Ctx,
+    tera: &Tera,
+    jobs: &[Job],
+    put: impl Fn(Output) -> T + Sync,
+) -> Vec<T> {
     let commons: Vec<(String, Common)> = ctx
         .config
         .languages
@@ -172,7 +180,7 @@ pub fn render(ctx: &Ctx, tera: &Tera, jobs: &[Job]) -> Vec<Output> {
         .collect();
     jobs.par_iter()
         .filter_map(|job| match cached_render(ctx, tera, job, &commons) {
-            Ok(o) => Some(o),
+            Ok(o) => Some(put(o)),
             Err(d) => {
                 ctx.diags.push(d);
                 None

@@ -281,7 +281,8 @@ fn an_asset_deleted_before_it_is_copied_leaves_the_output_alone() {
     let asset = site.path().join("content/interviews/photo.png");
     std::fs::write(&asset, b"png").unwrap();
     let diags = gloss::error::Diagnostics::new();
-    let mut plan = gloss::write::Plan::new();
+    let sink = gloss::write::Sink::staging(&site.book()).unwrap();
+    let mut plan = gloss::write::Plan::with(sink);
     plan.copy(
         "interviews/photo.png".into(),
         asset.clone(),
@@ -289,11 +290,12 @@ fn an_asset_deleted_before_it_is_copied_leaves_the_output_alone() {
         &diags,
     );
     std::fs::remove_file(&asset).unwrap();
-    let errors = gloss::write::write(&plan, &site.book()).unwrap_err();
+    let errors = plan.commit().unwrap_err();
     let text = gloss::error::render_all(&errors);
     assert!(text.contains("could not copy"), "{text}");
     assert!(text.contains("photo.png"), "{text}");
     assert!(site.before == snapshot(&site.book()), "the output changed");
+    assert!(staging_leftovers(site.path()).is_empty());
 }
 
 #[test]

@@ -111,12 +111,7 @@ pub fn refuse(site: &Site, args: &[&str]) -> Refusal {
         site.before == snapshot(&site.book()),
         "a failed build changed the previous output; stderr:\n{stderr}"
     );
-    let leftovers: Vec<_> = std::fs::read_dir(site.path())
-        .unwrap()
-        .filter_map(Result::ok)
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains(".gloss-"))
-        .collect();
+    let leftovers = staging_leftovers(site.path());
     assert!(leftovers.is_empty(), "staging left behind: {leftovers:?}");
     Refusal { stderr }
 }
