@@ -306,8 +306,8 @@ pub fn global_signature(ctx: &Ctx, templates: u64, glossary: u64) -> u64 {
 }
 
 /// Each page's signature: what its own pages (the page, its parallel page, its search documents
-/// and annotation export) are made from. Its translations' texts (notes cross over, parallel
-/// pages show both), where its links led, and the pages it lists as backlinks and related.
+/// and annotation export) are made from: its text, what it shows of its translations, where its
+/// links led, and the pages it lists as backlinks and related.
 pub fn page_signatures(ctx: &Ctx, global: u64) -> Vec<u64> {
     let resolved = |j: usize| {
         let mut r: Vec<(&String, &String)> = ctx.linked.pages[j].resolved.iter().collect();
@@ -327,6 +327,28 @@ pub fn page_signatures(ctx: &Ctx, global: u64) -> Vec<u64> {
         let date = q.date.map(|d| d.to_string());
         (&q.url, &q.title, &q.summary, date, q.kind, resolved(j))
     };
+    // What a page shows of a translation: its front matter (title, the notes only it has, the
+    // speakers and topics it passes on) and the turn each of its notes is anchored in, where the
+    // page places them too. Not its turns' text: only the parallel page shows that, and its
+    // signature is made of both pages' own.
+    let crossing = |j: usize| {
+        let q = &ctx.pages[j];
+        let note_turns: Vec<Option<usize>> = ctx.linked.pages[j]
+            .anchors
+            .iter()
+            .map(|a| match a {
+                Some(Anchor::Span { block, .. }) => q.doc.blocks[*block].turn,
+                Some(Anchor::Turn(t)) => Some(*t),
+                None => None,
+            })
+            .collect();
+        (
+            q.url.as_str(),
+            sign(&q.text[..q.body_offset]),
+            note_turns,
+            resolved(j),
+        )
+    };
     (0..ctx.pages.len())
         .into_par_iter()
         .map(|i| {
@@ -336,7 +358,12 @@ pub fn page_signatures(ctx: &Ctx, global: u64) -> Vec<u64> {
                 .linked
                 .groups
                 .get(&p.key)
-                .map(|g| g.iter().map(|&j| entry(j)).collect())
+                .map(|g| {
+                    g.iter()
+                        .filter(|&&j| j != i)
+                        .map(|&j| crossing(j))
+                        .collect()
+                })
                 .unwrap_or_default();
             let backlinks: Vec<_> = pl.backlinks.iter().map(|&j| listed(j)).collect();
             let related: Vec<_> = pl.related.iter().map(|&j| listed(j)).collect();

@@ -97,6 +97,17 @@ fn a_rebuild_after_each_kind_of_edit_equals_a_fresh_build() {
         "a content edit neither recompiles the templates nor rereads the glossary: {one}"
     );
 
+    // A turn of an interview with a translation: its page and both parallel pages, not the
+    // translation's page (it shows the other's notes, not its text).
+    edit(
+        root,
+        "content/interviews/first.en.md",
+        "It is also an anchor customer.",
+        "It is, also, an anchor customer.",
+    );
+    let translated = rebuild_matches_fresh(root, &cache);
+    assert_eq!(translated.rendered(), 3, "{translated}");
+
     // A title other pages show (backlinks, listings).
     edit(
         root,
