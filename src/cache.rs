@@ -148,6 +148,8 @@ pub struct Cache {
     pub page_links: Stash<PageLinks>,
     /// Rendered pages with the warnings rendering gave, by output path.
     pub renders: Stash<(Output, Vec<Diagnostic>)>,
+    /// Rendered topic and speaker pages, signed by every page they gather from.
+    pub listings: Stash<(Output, Vec<Diagnostic>)>,
     /// Annotation exports, by page URL.
     pub exports: Stash<Option<(String, Vec<u8>)>>,
     /// Topic pages' passages with the warnings their notes gave, by page, passage and language.
@@ -237,7 +239,7 @@ impl<V: Clone> Cycle for Stash<V> {
 
 impl Cache {
     /// Every stash, named as the serve log names its stage.
-    fn stashes(&self) -> [(&'static str, &dyn Cycle); 11] {
+    fn stashes(&self) -> [(&'static str, &dyn Cycle); 12] {
         [
             ("glossary", &self.glossary),
             ("templates", &self.templates),
@@ -246,6 +248,7 @@ impl Cache {
             ("anchor", &self.anchors),
             ("link", &self.page_links),
             ("render", &self.renders),
+            ("listings", &self.listings),
             ("export", &self.exports),
             ("passages", &self.passages),
             ("speaker turns", &self.speaker_turns),
@@ -370,6 +373,48 @@ pub fn page_signatures(ctx: &Ctx, global: u64) -> Vec<u64> {
             sign((global, entry(i), &p.out_path, group, backlinks, related))
         })
         .collect()
+}
+
+/// A topic page's signature: its own page's and those of the pages whose passages it lists in
+/// its language (a page's passages are shown in `lang` when it has a version in `lang`).
+pub fn topic_signature(ctx: &Ctx, page: usize, slug: &str) -> u64 {
+    let lang = &ctx.pages[page].lang;
+    let gathered: Vec<(u64, String)> = ctx
+        .linked
+        .passages
+        .get(slug)
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+        .iter()
+        .filter(|q| shown_in(ctx, q.page, lang))
+        .map(|q| (ctx.sigs[q.page], format!("{:?}", q.kind)))
+        .collect();
+    sign((ctx.sigs[page], gathered))
+}
+
+/// A speaker page's signature: those of the pages whose turns it lists, and which turns. Every
+/// page's signature holds the global one (config, templates, the navigation's topic counts).
+pub fn speaker_signature(ctx: &Ctx, lang: &str, slug: &str) -> u64 {
+    let turns = ctx
+        .linked
+        .speaker_turns
+        .get(slug)
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
+    let listed: Vec<(u64, usize)> = turns
+        .iter()
+        .filter(|&&(page, _)| shown_in(ctx, page, lang))
+        .map(|&(page, t)| (ctx.sigs[page], t))
+        .collect();
+    // The speaker is named as declared where they first speak, in whatever language.
+    let declared = turns.first().map(|&(page, _)| ctx.sigs[page]);
+    sign((lang, slug, declared, listed))
+}
+
+/// Whether a listing in `lang` shows `page`'s passages or turns: it does when `page` is in
+/// `lang`, or has no version in `lang`.
+fn shown_in(ctx: &Ctx, page: usize, lang: &str) -> bool {
+    ctx.pages[page].lang == lang || ctx.linked.translation(ctx.pages, page, lang).is_none()
 }
 
 /// A hash of every file under `dir` (templates), by path and content.

@@ -190,7 +190,8 @@ pub fn render<T: Send>(
 }
 
 /// A page of an interview or an article whose signature is unchanged is taken from the previous
-/// build; listings (home, sections, topics, speakers, glossary) gather from every page and are
+/// build, and so are topic and speaker pages when no page they gather from changed; the other
+/// listings (home, sections, the speakers list, the glossary) gather from every page and are
 /// always rendered.
 fn cached_render(
     ctx: &Ctx,
@@ -198,25 +199,41 @@ fn cached_render(
     job: &Job,
     commons: &[(String, Common)],
 ) -> Result<Output, Diagnostic> {
-    let keyed = match (ctx.cache, job) {
-        (Some(c), Job::Page(i))
-            if matches!(ctx.pages[*i].kind, PageKind::Interview | PageKind::Page) =>
-        {
-            Some((c, ctx.pages[*i].out_path.clone(), ctx.sigs[*i]))
-        }
-        (Some(c), Job::Parallel(i, other)) => Some((
-            c,
-            format!("{} (parallel)", ctx.pages[*i].out_path),
-            crate::cache::sign((ctx.sigs[*i], ctx.sigs[*other])),
-        )),
-        _ => None,
+    use crate::cache::{sign, speaker_signature, topic_signature};
+    let Some(c) = ctx.cache else {
+        return render_job(ctx, tera, job, commons);
     };
-    match keyed {
-        Some((c, key, sig)) => c
-            .renders
-            .replaying(ctx.diags, &key, sig, || render_job(ctx, tera, job, commons)),
-        None => render_job(ctx, tera, job, commons),
-    }
+    let (stash, key, sig) = match job {
+        Job::Page(i) => {
+            let p = &ctx.pages[*i];
+            match p.kind {
+                PageKind::Interview | PageKind::Page => {
+                    (&c.renders, p.out_path.clone(), ctx.sigs[*i])
+                }
+                PageKind::Topic => {
+                    let slug = p.key.trim_start_matches("topics/");
+                    (
+                        &c.listings,
+                        p.out_path.clone(),
+                        topic_signature(ctx, *i, slug),
+                    )
+                }
+                _ => return render_job(ctx, tera, job, commons),
+            }
+        }
+        Job::Parallel(i, other) => (
+            &c.renders,
+            format!("{} (parallel)", ctx.pages[*i].out_path),
+            sign((ctx.sigs[*i], ctx.sigs[*other])),
+        ),
+        Job::Speaker(lang, slug) => (
+            &c.listings,
+            format!("speakers/{slug} ({lang})"),
+            speaker_signature(ctx, lang, slug),
+        ),
+        _ => return render_job(ctx, tera, job, commons),
+    };
+    stash.replaying(ctx.diags, &key, sig, || render_job(ctx, tera, job, commons))
 }
 
 fn common(ctx: &Ctx, lang: &str) -> Common {

@@ -107,6 +107,13 @@ fn a_rebuild_after_each_kind_of_edit_equals_a_fresh_build() {
     );
     let translated = rebuild_matches_fresh(root, &cache);
     assert_eq!(translated.rendered(), 3, "{translated}");
+    // Topic and speaker pages: those that list its passages or its speakers' turns, not the
+    // Chinese topic pages, which list the Chinese version's passages.
+    let listings = first.redone("listings");
+    assert!(
+        (1..listings).contains(&translated.redone("listings")),
+        "{translated} (of {listings} listings)"
+    );
 
     // A title other pages show (backlinks, listings).
     edit(
