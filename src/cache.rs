@@ -19,7 +19,7 @@ use tera::Tera;
 use crate::anchor::Anchor;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::glossary::Glossary;
-use crate::link::PageLinks;
+use crate::link::{PageLinks, PassageKind};
 use crate::page::Front;
 use crate::parse::Doc;
 use crate::present::Ctx;
@@ -379,15 +379,15 @@ pub fn page_signatures(ctx: &Ctx, global: u64) -> Vec<u64> {
 /// its language (a page's passages are shown in `lang` when it has a version in `lang`).
 pub fn topic_signature(ctx: &Ctx, page: usize, slug: &str) -> u64 {
     let lang = &ctx.pages[page].lang;
-    let gathered: Vec<(u64, String)> = ctx
+    let gathered: Vec<(u64, &PassageKind)> = ctx
         .linked
         .passages
         .get(slug)
         .map(Vec::as_slice)
         .unwrap_or(&[])
         .iter()
-        .filter(|q| shown_in(ctx, q.page, lang))
-        .map(|q| (ctx.sigs[q.page], format!("{:?}", q.kind)))
+        .filter(|q| ctx.listed_in(q.page, lang))
+        .map(|q| (ctx.sigs[q.page], &q.kind))
         .collect();
     sign((ctx.sigs[page], gathered))
 }
@@ -403,18 +403,12 @@ pub fn speaker_signature(ctx: &Ctx, lang: &str, slug: &str) -> u64 {
         .unwrap_or(&[]);
     let listed: Vec<(u64, usize)> = turns
         .iter()
-        .filter(|&&(page, _)| shown_in(ctx, page, lang))
+        .filter(|&&(page, _)| ctx.listed_in(page, lang))
         .map(|&(page, t)| (ctx.sigs[page], t))
         .collect();
     // The speaker is named as declared where they first speak, in whatever language.
     let declared = turns.first().map(|&(page, _)| ctx.sigs[page]);
     sign((lang, slug, declared, listed))
-}
-
-/// Whether a listing in `lang` shows `page`'s passages or turns: it does when `page` is in
-/// `lang`, or has no version in `lang`.
-fn shown_in(ctx: &Ctx, page: usize, lang: &str) -> bool {
-    ctx.pages[page].lang == lang || ctx.linked.translation(ctx.pages, page, lang).is_none()
 }
 
 /// A hash of every file under `dir` (templates), by path and content.

@@ -55,7 +55,7 @@ pub struct Occurrence {
     pub anchor: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub enum PassageKind {
     Section(usize),
     Turn(usize),

@@ -23,13 +23,7 @@ impl Ctx<'_> {
             .unwrap_or(&[])
         {
             let p = &self.pages[passage.page];
-            // Each page's passages once: in this language when the page has this language.
-            if p.lang != lang
-                && self
-                    .linked
-                    .translation(self.pages, passage.page, lang)
-                    .is_some()
-            {
+            if !self.listed_in(passage.page, lang) {
                 continue;
             }
             let view = self.cached_passage_view(passage.page, &passage.kind, lang);
@@ -177,16 +171,16 @@ impl Ctx<'_> {
 
     /// How many passages `topic_view` lists, without building them: every page's common
     /// context shows the counts, and building the views there cost a topic page per topic.
+    /// Whether listings in `lang` (topic and speaker pages) show `page`'s passages and turns:
+    /// each page's once, in `lang` when it has a version in `lang`.
+    pub fn listed_in(&self, page: usize, lang: &str) -> bool {
+        self.pages[page].lang == lang || self.linked.translation(self.pages, page, lang).is_none()
+    }
+
     pub fn topic_count(&self, lang: &str, slug: &str) -> usize {
         self.linked.passages.get(slug).map_or(0, |ps| {
             ps.iter()
-                .filter(|passage| {
-                    self.pages[passage.page].lang == lang
-                        || self
-                            .linked
-                            .translation(self.pages, passage.page, lang)
-                            .is_none()
-                })
+                .filter(|passage| self.listed_in(passage.page, lang))
                 .count()
         })
     }
@@ -294,10 +288,7 @@ impl Ctx<'_> {
             .unwrap_or(&[])
             .iter()
             .copied()
-            .filter(move |&(page, _)| {
-                self.pages[page].lang == lang
-                    || self.linked.translation(self.pages, page, lang).is_none()
-            })
+            .filter(move |&(page, _)| self.listed_in(page, lang))
     }
 
     /// What `slug` is in the interview `page` (host, guest…), in `lang`.
