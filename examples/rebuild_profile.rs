@@ -7,6 +7,11 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
+// The allocator of the `gloss` binary, so the times match `gloss serve`.
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (site, file) = (PathBuf::from(&args[0]), PathBuf::from(&args[1]));
@@ -23,8 +28,13 @@ fn main() {
     for k in 0..n {
         std::fs::write(&file, format!("{original} word{k}\n")).expect("write");
         let t = Instant::now();
-        gloss::build_with(&opts, Some(&cache)).expect("rebuild");
+        let built = gloss::build_with(&opts, Some(&cache)).expect("rebuild");
         times.push(t.elapsed().as_secs_f64() * 1000.0);
+        if k + 1 == n
+            && let Some(reuse) = built.summary.reuse
+        {
+            println!("rebuild_profile: the last rebuild redid {reuse}");
+        }
     }
     std::fs::write(&file, original).expect("restore");
     times.sort_by(f64::total_cmp);

@@ -109,6 +109,20 @@ impl<V: Clone> Stash<V> {
         Ok((v, hit))
     }
 
+    /// The previous build's result for `key` if it was made from `sig`; when it was not, the
+    /// caller makes it and hands it to `put`.
+    pub fn take(&self, key: &str, sig: u64) -> Option<V> {
+        self.fetch(key, sig, || Err(())).ok().map(|(v, _)| v)
+    }
+
+    /// Keeps `v`, made from `sig`, for the next build.
+    pub fn put(&self, key: &str, sig: u64, v: V) {
+        self.next
+            .lock()
+            .expect("cache lock")
+            .insert(key.to_string(), (sig, v));
+    }
+
     fn begin(&self) {
         // A build that failed never finished: what it took from `prev` goes back, and `prev`
         // stays what the last good build left.
@@ -150,8 +164,12 @@ pub struct Cache {
     pub renders: Stash<(Output, Vec<Diagnostic>)>,
     /// Rendered topic and speaker pages, signed by every page they gather from.
     pub listings: Stash<(Output, Vec<Diagnostic>)>,
+    /// Pages no cheaper signature covers (home, sections, the speakers list, the glossary), and
+    /// any page whose signature changed, signed by their template context: a page whose context
+    /// is the same as last time is not rendered again.
+    pub views: Stash<Output>,
     /// Annotation exports, by page URL.
-    pub exports: Stash<Option<(String, Vec<u8>)>>,
+    pub exports: Stash<Option<(String, bytes::Bytes)>>,
     /// Topic pages' passages with the warnings their notes gave, by page, passage and language.
     pub passages: Stash<(PassageView, Vec<Diagnostic>)>,
     /// Turns as speaker pages list them, by page URL and turn.
@@ -239,7 +257,7 @@ impl<V: Clone> Cycle for Stash<V> {
 
 impl Cache {
     /// Every stash, named as the serve log names its stage.
-    fn stashes(&self) -> [(&'static str, &dyn Cycle); 12] {
+    fn stashes(&self) -> [(&'static str, &dyn Cycle); 13] {
         [
             ("glossary", &self.glossary),
             ("templates", &self.templates),
@@ -249,6 +267,7 @@ impl Cache {
             ("link", &self.page_links),
             ("render", &self.renders),
             ("listings", &self.listings),
+            ("views", &self.views),
             ("export", &self.exports),
             ("passages", &self.passages),
             ("speaker turns", &self.speaker_turns),
@@ -312,11 +331,19 @@ pub fn global_signature(ctx: &Ctx, templates: u64, glossary: u64) -> u64 {
 /// and annotation export) are made from: its text, what it shows of its translations, where its
 /// links led, and the pages it lists as backlinks and related.
 pub fn page_signatures(ctx: &Ctx, global: u64) -> Vec<u64> {
-    let resolved = |j: usize| {
-        let mut r: Vec<(&String, &String)> = ctx.linked.pages[j].resolved.iter().collect();
-        r.sort();
-        r
-    };
+    // Signed once per page, not once per page that lists it: a page is listed by all its
+    // backlinks, and a hub page's links would be sorted and hashed thousands of times.
+    let resolved: Vec<u64> = ctx
+        .linked
+        .pages
+        .par_iter()
+        .map(|pl| {
+            let mut r: Vec<(&String, &String)> = pl.resolved.iter().collect();
+            r.sort_unstable();
+            sign(r)
+        })
+        .collect();
+    let resolved = |j: usize| resolved[j];
     let entry = |j: usize| {
         (
             ctx.pages[j].url.as_str(),
@@ -325,11 +352,15 @@ pub fn page_signatures(ctx: &Ctx, global: u64) -> Vec<u64> {
         )
     };
     // What a backlink or a related page shows of another page: its summary, not its text.
-    let listed = |j: usize| {
-        let q = &ctx.pages[j];
-        let date = q.date.map(|d| d.to_string());
-        (&q.url, &q.title, &q.summary, date, q.kind, resolved(j))
-    };
+    let listed: Vec<u64> = (0..ctx.pages.len())
+        .into_par_iter()
+        .map(|j| {
+            let q = &ctx.pages[j];
+            let date = q.date.map(|d| d.to_string());
+            sign((&q.url, &q.title, &q.summary, date, q.kind, resolved(j)))
+        })
+        .collect();
+    let listed = |j: usize| listed[j];
     // What a page shows of a translation: its front matter (title, the notes only it has, the
     // speakers and topics it passes on) and the turn each of its notes is anchored in, where the
     // page places them too. Not its turns' text: only the parallel page shows that, and its
@@ -433,6 +464,24 @@ pub fn sign(parts: impl Hash) -> u64 {
     let mut h = DefaultHasher::new();
     parts.hash(&mut h);
     h.finish()
+}
+
+/// A signature of everything `value` serialises to (a template context), with `base`.
+pub fn sign_serialized(base: impl Hash, value: &impl serde::Serialize) -> Option<u64> {
+    struct Signer(DefaultHasher);
+    impl std::io::Write for Signer {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.write(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut w = Signer(DefaultHasher::new());
+    base.hash(&mut w.0);
+    serde_json::to_writer(&mut w, value).ok()?;
+    Some(w.0.finish())
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use crate::page::Target;
 use crate::present::Ctx;
 
-pub fn annotations_jsonld(ctx: &Ctx, page: usize) -> Option<(String, Vec<u8>)> {
+pub fn annotations_jsonld(ctx: &Ctx, page: usize) -> Option<(String, bytes::Bytes)> {
     let p = &ctx.pages[page];
     let iv = p.interview.as_ref()?;
     let page_url = ctx.config.absolute_url(&p.url);
@@ -74,5 +74,5 @@ pub fn annotations_jsonld(ctx: &Ctx, page: usize) -> Option<(String, Vec<u8>)> {
         },
     });
     let path = p.out_path.replace("index.html", "annotations.jsonld");
-    Some((path, serde_json::to_vec_pretty(&doc).ok()?))
+    Some((path, serde_json::to_vec_pretty(&doc).ok()?.into()))
 }

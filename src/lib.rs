@@ -180,6 +180,7 @@ fn run(opts: &Options, cache: Option<&cache::Cache>, keep: bool) -> Result<Built
         memo: Default::default(),
         cache,
         sigs: Vec::new(),
+        templates_sig,
     };
     if cache.is_some() {
         let global = cache::global_signature(&ctx, templates_sig, glossary_sig);
@@ -235,7 +236,7 @@ fn run(opts: &Options, cache: Option<&cache::Cache>, keep: bool) -> Result<Built
     plan.add(
         Output {
             path: "highlight.css".into(),
-            bytes: highlight::stylesheet().into_bytes(),
+            bytes: highlight::stylesheet().into_bytes().into(),
         },
         "gloss (highlight.css)",
         &diags,

@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -81,7 +82,7 @@ pub struct Page {
     pub shown: PathBuf,
     pub dir: String,
     /// The whole file, line endings normalised; the body starts at `body_offset`.
-    pub text: String,
+    pub text: Arc<str>,
     pub body_offset: usize,
     /// A hash of `text` when building for `gloss serve`, else 0 (see cache.rs).
     pub text_hash: u64,
@@ -134,7 +135,7 @@ impl Page {
 #[derive(Clone)]
 pub struct Front {
     pub source: Source,
-    pub text: String,
+    pub text: Arc<str>,
     pub body_offset: usize,
     pub raw: RawFrontMatter,
     /// A hash of `text` when building for `gloss serve` (pages are signed by it), else 0.
@@ -185,7 +186,7 @@ pub fn read_one(source: &Source) -> Result<Front, Diagnostic> {
     let body_offset = split.body_offset;
     Ok(Front {
         source: source.clone(),
-        text,
+        text: text.into(),
         body_offset,
         raw,
         text_hash: 0,

@@ -39,7 +39,7 @@ pub fn add(plan: &mut Plan, ctx: &Ctx, jobs: &[Job], diags: &Diagnostics) {
         plan.add(
             Output {
                 path,
-                bytes: text.into_bytes(),
+                bytes: text.into_bytes().into(),
             },
             origin,
             diags,

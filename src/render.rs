@@ -8,6 +8,7 @@ use serde::Serialize;
 use tera::{Context, Tera};
 use walkdir::WalkDir;
 
+use crate::cache::Stash;
 use crate::config::Config;
 use crate::error::{Diagnostic, Diagnostics, SourceMap};
 use crate::page::PageKind;
@@ -20,7 +21,8 @@ use crate::{fs, text};
 pub struct Output {
     /// Relative to the output directory, `/`-separated.
     pub path: String,
-    pub bytes: Vec<u8>,
+    /// Shared: `gloss serve` keeps each page in its cache and answers from it.
+    pub bytes: bytes::Bytes,
 }
 
 /// Loads every template under `dir`. Syntax errors of all templates are reported, not just the first.
@@ -133,9 +135,9 @@ pub enum Job {
 }
 
 #[derive(Serialize)]
-struct Full<'a, T: Serialize> {
+struct Full<T: Serialize> {
     #[serde(flatten)]
-    common: &'a Common,
+    common: Common,
     #[serde(flatten)]
     specific: T,
 }
@@ -190,9 +192,9 @@ pub fn render<T: Send>(
 }
 
 /// A page of an interview or an article whose signature is unchanged is taken from the previous
-/// build, and so are topic and speaker pages when no page they gather from changed; the other
-/// listings (home, sections, the speakers list, the glossary) gather from every page and are
-/// always rendered.
+/// build, and so are topic and speaker pages when no page they gather from changed. The other
+/// listings (home, sections, the speakers list, the glossary) gather from every page: their views
+/// are made again, and they are rendered again only when their view changed.
 fn cached_render(
     ctx: &Ctx,
     tera: &Tera,
@@ -201,7 +203,7 @@ fn cached_render(
 ) -> Result<Output, Diagnostic> {
     use crate::cache::{sign, speaker_signature, topic_signature};
     let Some(c) = ctx.cache else {
-        return render_job(ctx, tera, job, commons);
+        return render_job(ctx, tera, job, commons, None);
     };
     let (stash, key, sig) = match job {
         Job::Page(i) => {
@@ -218,7 +220,7 @@ fn cached_render(
                         topic_signature(ctx, *i, slug),
                     )
                 }
-                _ => return render_job(ctx, tera, job, commons),
+                _ => return render_job(ctx, tera, job, commons, Some(&c.views)),
             }
         }
         Job::Parallel(i, other) => (
@@ -231,9 +233,11 @@ fn cached_render(
             format!("speakers/{slug} ({lang})"),
             speaker_signature(ctx, lang, slug),
         ),
-        _ => return render_job(ctx, tera, job, commons),
+        _ => return render_job(ctx, tera, job, commons, Some(&c.views)),
     };
-    stash.replaying(ctx.diags, &key, sig, || render_job(ctx, tera, job, commons))
+    stash.replaying(ctx.diags, &key, sig, || {
+        render_job(ctx, tera, job, commons, None)
+    })
 }
 
 fn common(ctx: &Ctx, lang: &str) -> Common {
@@ -286,11 +290,13 @@ fn with_versions(
     c
 }
 
+/// `views`: where a page whose template context is unchanged is taken from (`gloss serve`).
 fn render_job(
     ctx: &Ctx,
     tera: &Tera,
     job: &Job,
     commons: &[(String, Common)],
+    views: Option<&Stash<Output>>,
 ) -> Result<Output, Diagnostic> {
     let config = ctx.config;
     let common_of = |lang: &str| {
@@ -350,7 +356,7 @@ fn render_job(
                 interview,
                 topic,
             };
-            (template, p.out_path.clone(), context_of(&c, v)?, Some(*i))
+            (template, p.out_path.clone(), context_of(c, v), Some(*i))
         }
         Job::Parallel(i, other) => {
             let p = &ctx.pages[*i];
@@ -372,12 +378,7 @@ fn render_job(
                 parallel: ctx.parallel_view(*i, *other),
             };
             let out = p.out_path.replace("index.html", "parallel/index.html");
-            (
-                "parallel.html".to_string(),
-                out,
-                context_of(&c, v)?,
-                Some(*i),
-            )
+            ("parallel.html".to_string(), out, context_of(c, v), Some(*i))
         }
         Job::Speakers(lang) => {
             let (c, out) = generated(lang, "speakers/");
@@ -408,12 +409,12 @@ fn render_job(
                 "speakers.html".into(),
                 out,
                 context_of(
-                    &c,
+                    c,
                     V {
                         speakers,
                         page: simple(config, lang, &title, "speakers/"),
                     },
-                )?,
+                ),
                 None,
             )
         }
@@ -434,7 +435,7 @@ fn render_job(
             (
                 "speaker.html".into(),
                 out,
-                context_of(&c, V { speaker, page })?,
+                context_of(c, V { speaker, page }),
                 None,
             )
         }
@@ -456,7 +457,7 @@ fn render_job(
                 term_count: ctx.glossary.terms.len(),
                 page: simple(config, lang, &title, "glossary/"),
             };
-            ("glossary.html".into(), out, context_of(&c, v)?, None)
+            ("glossary.html".into(), out, context_of(c, v), None)
         }
         Job::Search(lang) => {
             let (c, out) = generated(lang, "search/");
@@ -474,7 +475,7 @@ fn render_job(
                 page: simple(config, lang, &title, "search/"),
                 search_index: format!("{}search-index.json", config.base_path),
             };
-            ("search.html".into(), out, context_of(&c, v)?, None)
+            ("search.html".into(), out, context_of(c, v), None)
         }
         Job::NotFound => {
             let lang = config.default_language.clone();
@@ -494,11 +495,11 @@ fn render_job(
                 "404.html".into(),
                 "404.html".into(),
                 context_of(
-                    &c,
+                    c,
                     V {
                         page: simple(config, &lang, &title, "404.html"),
                     },
-                )?,
+                ),
                 None,
             )
         }
@@ -511,6 +512,15 @@ fn render_job(
             None => d,
         });
     }
+    // Signed with the templates (their folder's signature and the one used), so an edited
+    // template renders the page again.
+    let signed = views.and_then(|v| Some((v, context.sign(ctx.templates_sig, &template)?)));
+    if let Some((v, sig)) = signed
+        && let Some(kept) = v.take(&out_path, sig)
+    {
+        return Ok(kept);
+    }
+    let context = context.context()?;
     let sources: Vec<(String, String, PathBuf)> = Vec::new();
     let html = tera.render(&template, &context).map_err(|e| {
         let shown = PathBuf::from(format!("templates/{template}"));
@@ -529,10 +539,14 @@ fn render_job(
         }
         d
     })?;
-    Ok(Output {
+    let out = Output {
         path: out_path,
-        bytes: html.into_bytes(),
-    })
+        bytes: html.into_bytes().into(),
+    };
+    if let Some((v, sig)) = signed {
+        v.put(&out.path, sig, out.clone());
+    }
+    Ok(out)
 }
 
 /// A rendering error's location in its template file, read back from disk for the quoted line.
@@ -582,7 +596,24 @@ fn simple(config: &Config, lang: &str, title: &str, path: &str) -> Simple {
     }
 }
 
-fn context_of<T: Serialize>(common: &Common, specific: T) -> Result<Context, Diagnostic> {
-    Context::from_serialize(&Full { common, specific })
-        .map_err(|e| Diagnostic::error(format!("could not prepare the template context: {e}")))
+/// What a page's template receives, made into a Tera context only when the page is rendered.
+trait TemplateContext {
+    /// A signature of the context, with the templates' and the template's.
+    fn sign(&self, templates: u64, template: &str) -> Option<u64>;
+    fn context(&self) -> Result<Context, Diagnostic>;
+}
+
+impl<T: Serialize> TemplateContext for Full<T> {
+    fn sign(&self, templates: u64, template: &str) -> Option<u64> {
+        crate::cache::sign_serialized((templates, template), self)
+    }
+
+    fn context(&self) -> Result<Context, Diagnostic> {
+        Context::from_serialize(self)
+            .map_err(|e| Diagnostic::error(format!("could not prepare the template context: {e}")))
+    }
+}
+
+fn context_of<'a, T: Serialize + 'a>(common: Common, specific: T) -> Box<dyn TemplateContext + 'a> {
+    Box::new(Full { common, specific })
 }

@@ -73,7 +73,7 @@ impl Sink {
 /// An output the sink has taken: its path, and its bytes when the sink keeps them.
 pub struct Made {
     pub path: String,
-    bytes: Option<Vec<u8>>,
+    bytes: Option<bytes::Bytes>,
 }
 
 /// Every output path of a build with where it comes from, to refuse (and name both sources of) a
@@ -294,7 +294,7 @@ mod tests {
     fn out(path: &str, text: &str) -> Output {
         Output {
             path: path.into(),
-            bytes: text.into(),
+            bytes: text.as_bytes().to_vec().into(),
         }
     }
 
@@ -332,6 +332,6 @@ mod tests {
             errors[0].message,
             "two sources would write a.html: the first and the second"
         );
-        assert_eq!(plan.file("a.html").unwrap().bytes, b"1");
+        assert_eq!(plan.file("a.html").unwrap().bytes, &b"1"[..]);
     }
 }

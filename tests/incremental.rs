@@ -22,7 +22,7 @@ fn files(b: &Built) -> Vec<(String, Vec<u8>)> {
         .plan
         .files()
         .iter()
-        .map(|o| (o.path.clone(), o.bytes.clone()))
+        .map(|o| (o.path.clone(), o.bytes.to_vec()))
         .collect();
     v.sort();
     v
@@ -96,6 +96,11 @@ fn a_rebuild_after_each_kind_of_edit_equals_a_fresh_build() {
         (0, 0),
         "a content edit neither recompiles the templates nor rereads the glossary: {one}"
     );
+    // The pages that gather from every page (home, sections, the speakers list, the glossary)
+    // show nothing of that turn's text: their views are made again, but not rendered.
+    let views = first.redone("views");
+    assert!(views >= 4, "{first}");
+    assert_eq!(one.redone("views"), 0, "{one}");
 
     // A turn of an interview with a translation: its page and both parallel pages, not the
     // translation's page (it shows the other's notes, not its text).
@@ -122,7 +127,12 @@ fn a_rebuild_after_each_kind_of_edit_equals_a_fresh_build() {
         "title: 第二場訪談",
         "title: 第二場長訪談",
     );
-    rebuild_matches_fresh(root, &cache);
+    let retitled = rebuild_matches_fresh(root, &cache);
+    // The home page and the interviews section list it: rendered again.
+    assert!(
+        (1..views).contains(&retitled.redone("views")),
+        "{retitled} (of {views} views)"
+    );
 
     // An annotation's note, a glossary definition, a template, the config.
     edit(
@@ -165,6 +175,7 @@ fn a_rebuild_after_each_kind_of_edit_equals_a_fresh_build() {
     let templated = rebuild_matches_fresh(root, &cache);
     assert_eq!(templated.rendered(), all, "a template edit re-renders all");
     assert_eq!(templated.redone("templates"), 1, "{templated}");
+    assert_eq!(templated.redone("views"), views, "{templated}");
     edit(
         root,
         "book.toml",

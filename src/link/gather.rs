@@ -3,6 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use rayon::prelude::*;
+
 use super::{Linked, Passage, PassageKind};
 use crate::page::{Page, PageKind};
 
@@ -84,30 +86,41 @@ pub(super) fn related(pages: &[Page], linked: &mut Linked) {
             }
         }
     }
-    let mut lists = vec![Vec::new(); pages.len()];
-    for (i, p) in pages.iter().enumerate() {
-        if p.kind != PageKind::Interview {
-            continue;
-        }
-        let mut score: HashMap<usize, usize> = HashMap::new();
-        for t in &topic_sets[i] {
-            let others = &by_topic[&(*t, p.lang.as_str())];
-            // Very common topics say little about relatedness; cap the work they cause.
-            for &j in others.iter().take(200) {
-                if j != i {
-                    *score.entry(j).or_default() += 1;
-                }
-            }
-        }
-        let mut ranked: Vec<(usize, usize)> = score.into_iter().collect();
-        ranked.sort_by(|a, b| {
-            b.1.cmp(&a.1)
-                .then(pages[b.0].date.cmp(&pages[a.0].date))
-                .then(a.0.cmp(&b.0))
-        });
-        lists[i] = ranked.into_iter().take(5).map(|(j, _)| j).collect();
-    }
+    let lists: Vec<Vec<usize>> = (0..pages.len())
+        .into_par_iter()
+        .map(|i| ranked(pages, &topic_sets, &by_topic, i))
+        .collect();
     for (pl, list) in linked.pages.iter_mut().zip(lists) {
         pl.related = list;
     }
+}
+
+/// The interviews most related to interview `i`: most shared topics first, then the newest.
+fn ranked(
+    pages: &[Page],
+    topic_sets: &[BTreeSet<&str>],
+    by_topic: &HashMap<(&str, &str), Vec<usize>>,
+    i: usize,
+) -> Vec<usize> {
+    let p = &pages[i];
+    if p.kind != PageKind::Interview {
+        return Vec::new();
+    }
+    let mut score: HashMap<usize, usize> = HashMap::new();
+    for t in &topic_sets[i] {
+        let others = &by_topic[&(*t, p.lang.as_str())];
+        // Very common topics say little about relatedness; cap the work they cause.
+        for &j in others.iter().take(200) {
+            if j != i {
+                *score.entry(j).or_default() += 1;
+            }
+        }
+    }
+    let mut ranked: Vec<(usize, usize)> = score.into_iter().collect();
+    ranked.sort_by(|a, b| {
+        b.1.cmp(&a.1)
+            .then(pages[b.0].date.cmp(&pages[a.0].date))
+            .then(a.0.cmp(&b.0))
+    });
+    ranked.into_iter().take(5).map(|(j, _)| j).collect()
 }

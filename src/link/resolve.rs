@@ -2,6 +2,7 @@
 //! links and refused schemes reported at their file position, backlinks recorded.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
@@ -30,7 +31,8 @@ pub(super) fn resolve_links(
         .enumerate()
         .map(|(i, p)| (p.url.as_str(), i))
         .collect();
-    let ids: Vec<HashSet<String>> = pages.par_iter().map(page_ids).collect();
+    // A page's ids are needed only when a link points at a fragment of it: made on first use.
+    let ids: Vec<OnceLock<HashSet<String>>> = pages.iter().map(|_| OnceLock::new()).collect();
     // Pages resolve their links independently (in parallel); backlinks are gathered after.
     let found: Vec<(HashMap<String, String>, Vec<usize>)> = pages
         .par_iter()
@@ -157,7 +159,7 @@ fn resolve(
     config: &Config,
     by_file: &HashMap<(String, String), usize>,
     urls: &HashMap<&str, usize>,
-    ids: &[HashSet<String>],
+    ids: &[OnceLock<HashSet<String>>],
     assets: &HashSet<String>,
 ) -> Resolved {
     let p = &pages[from];
@@ -182,7 +184,11 @@ fn resolve(
     let check_frag = |target: usize| -> Result<(), (String, String, bool)> {
         if let Some(f) = frag {
             let f = percent_decode(f);
-            if !f.is_empty() && !ids[target].contains(&f) {
+            if !f.is_empty()
+                && !ids[target]
+                    .get_or_init(|| page_ids(&pages[target]))
+                    .contains(&f)
+            {
                 return Err((
                     format!("link `{dest}`: {} has no anchor `#{f}`", pages[target].shown.display()),
                     "check the heading id (headings get ids from their text, or `{#id}`), turn (`#t-N`) or annotation (`#a-ID`)".into(),

@@ -19,7 +19,10 @@ pub fn outputs(ctx: &Ctx) -> (Vec<Output>, Stats) {
     let files = built
         .files
         .into_iter()
-        .map(|(path, bytes)| Output { path, bytes })
+        .map(|(path, bytes)| Output {
+            path,
+            bytes: bytes.into(),
+        })
         .collect();
     (files, built.stats)
 }

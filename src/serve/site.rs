@@ -50,7 +50,7 @@ impl Site {
         let mut files = HashMap::with_capacity(outputs.len() + copies.len());
         let mut stamps = HashMap::with_capacity(copies.len());
         for o in outputs {
-            files.insert(o.path, Bytes::from(o.bytes));
+            files.insert(o.path, o.bytes);
         }
         for (path, from) in copies {
             // `static/` and content assets are read now, once: a request never touches the disk.
@@ -250,7 +250,7 @@ mod tests {
             plan.add(
                 Output {
                     path: p.to_string(),
-                    bytes: p.as_bytes().to_vec(),
+                    bytes: p.as_bytes().to_vec().into(),
                 },
                 *p,
                 &diags,
