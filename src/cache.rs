@@ -19,7 +19,7 @@ use tera::Tera;
 use crate::anchor::Anchor;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::glossary::Glossary;
-use crate::link::{PageLinks, PassageKind};
+use crate::link::{PageLinks, PageResolved, PassageKind};
 use crate::page::Front;
 use crate::parse::Doc;
 use crate::present::Ctx;
@@ -115,6 +115,28 @@ impl<V: Clone> Stash<V> {
         self.fetch(key, sig, || Err(())).ok().map(|(v, _)| v)
     }
 
+    /// Like `take`, for a result that also depends on things its signature cannot name in
+    /// advance: it is taken only when `fresh` says they are unchanged.
+    pub fn take_if(&self, key: &str, sig: u64, fresh: impl FnOnce(&V) -> bool) -> Option<V> {
+        let kept = {
+            let mut prev = self.prev.lock().expect("cache lock");
+            match prev.get(key) {
+                Some((s, v)) if *s == sig && fresh(v) => prev.remove(key).map(|(_, v)| v),
+                _ => None,
+            }
+        };
+        let counter = if kept.is_some() {
+            &self.hits
+        } else {
+            &self.misses
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        if let Some(v) = &kept {
+            self.put(key, sig, v.clone());
+        }
+        kept
+    }
+
     /// Keeps `v`, made from `sig`, for the next build.
     pub fn put(&self, key: &str, sig: u64, v: V) {
         self.next
@@ -160,6 +182,8 @@ pub struct Cache {
     pub anchors: Stash<(Vec<Option<Anchor>>, Vec<Diagnostic>)>,
     /// Notes placed and glossary terms found, by content path.
     pub page_links: Stash<PageLinks>,
+    /// Each page's links resolved, by content path.
+    pub resolved: Stash<Arc<PageResolved>>,
     /// Rendered pages with the warnings rendering gave, by output path.
     pub renders: Stash<(Output, Vec<Diagnostic>)>,
     /// Rendered topic and speaker pages, signed by every page they gather from.
@@ -257,7 +281,7 @@ impl<V: Clone> Cycle for Stash<V> {
 
 impl Cache {
     /// Every stash, named as the serve log names its stage.
-    fn stashes(&self) -> [(&'static str, &dyn Cycle); 13] {
+    fn stashes(&self) -> [(&'static str, &dyn Cycle); 14] {
         [
             ("glossary", &self.glossary),
             ("templates", &self.templates),
@@ -265,6 +289,7 @@ impl Cache {
             ("parse", &self.docs),
             ("anchor", &self.anchors),
             ("link", &self.page_links),
+            ("links resolved", &self.resolved),
             ("render", &self.renders),
             ("listings", &self.listings),
             ("views", &self.views),

@@ -18,8 +18,8 @@ use crate::parse::BlockKind;
 mod gather;
 mod resolve;
 use gather::{gather_passages, related};
-pub use resolve::page_ids;
 use resolve::resolve_links;
+pub use resolve::{PageResolved, page_ids};
 
 /// Where one annotation is drawn on a page.
 #[derive(Debug, Clone)]
@@ -194,7 +194,16 @@ pub fn link(
     for occ in &mut linked.occurrences {
         occ.sort_by(|a, b| (a.page, &a.anchor).cmp(&(b.page, &b.anchor)));
     }
-    resolve_links(pages, &linked, config, assets, &mut page_links, diags);
+    resolve_links(
+        pages,
+        &linked,
+        config,
+        assets,
+        &mut page_links,
+        diags,
+        cache,
+        base.unwrap_or(0),
+    );
     linked.pages = page_links;
     gather_passages(pages, &mut linked);
     related(pages, &mut linked);

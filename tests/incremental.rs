@@ -241,3 +241,48 @@ fn the_interview_site_rebuilt_after_an_edit_to_a_turn_equals_a_fresh_build() {
     let one = rebuild_matches_fresh(root, &cache);
     assert!(one.rendered() > 0, "{one}");
 }
+
+/// Regression: a page's resolved links were kept while its own text was unchanged, so a link to
+/// an anchor of another page stayed broken (or stayed accepted) after that page changed.
+#[test]
+fn a_link_to_an_anchor_is_checked_again_when_its_page_changes() {
+    let site = common::fixture("interviews");
+    let root = site.path();
+    edit(
+        root,
+        "book.toml",
+        "build-dir = \"book\"",
+        "build-dir = \"book\"\nbroken-links = \"warn\"",
+    );
+    edit(
+        root,
+        "content/interviews/first.en.md",
+        "See [the second](second.md#t-1).",
+        "See [the second](second.md#t-3).",
+    );
+    let cache = Cache::default();
+    let broken = |b: &Built| {
+        warnings(b)
+            .iter()
+            .any(|w| w.contains("has no anchor `#t-3`"))
+    };
+    let first = rebuild_matches_fresh(root, &cache);
+    let built = gloss::build_with(&opts(root), Some(&cache)).unwrap();
+    assert!(broken(&built), "{:?}", warnings(&built));
+
+    // The second interview gains a third turn: the link is good now, and the English page,
+    // whose own text did not change, must say so.
+    edit(
+        root,
+        "content/interviews/second.md",
+        "**SA:** 不夠，晶體管還要更多。",
+        "**SA:** 不夠，晶體管還要更多。\n\n**Q:** 還要多少？",
+    );
+    let reuse = rebuild_matches_fresh(root, &cache);
+    let built = gloss::build_with(&opts(root), Some(&cache)).unwrap();
+    assert!(!broken(&built), "{:?}", warnings(&built));
+    assert!(
+        reuse.redone("links resolved") < first.redone("links resolved"),
+        "only the pages that changed or link into them: {reuse}"
+    );
+}

@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use super::{Linked, Passage, PassageKind};
 use crate::page::{Page, PageKind};
@@ -106,7 +107,7 @@ fn ranked(
     if p.kind != PageKind::Interview {
         return Vec::new();
     }
-    let mut score: HashMap<usize, usize> = HashMap::new();
+    let mut score: FxHashMap<usize, usize> = FxHashMap::default();
     for t in &topic_sets[i] {
         let others = &by_topic[&(*t, p.lang.as_str())];
         // Very common topics say little about relatedness; cap the work they cause.
@@ -116,11 +117,20 @@ fn ranked(
             }
         }
     }
-    let mut ranked: Vec<(usize, usize)> = score.into_iter().collect();
-    ranked.sort_by(|a, b| {
+    let order = |a: &(usize, usize), b: &(usize, usize)| {
         b.1.cmp(&a.1)
             .then(pages[b.0].date.cmp(&pages[a.0].date))
             .then(a.0.cmp(&b.0))
-    });
-    ranked.into_iter().take(5).map(|(j, _)| j).collect()
+    };
+    // Only the first few are shown: selected, not the thousands of candidates sorted.
+    let mut ranked: Vec<(usize, usize)> = score.into_iter().collect();
+    if ranked.len() > RELATED {
+        ranked.select_nth_unstable_by(RELATED, order);
+        ranked.truncate(RELATED);
+    }
+    ranked.sort_by(order);
+    ranked.into_iter().map(|(j, _)| j).collect()
 }
+
+/// How many related interviews an interview lists.
+const RELATED: usize = 5;

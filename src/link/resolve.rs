@@ -2,17 +2,21 @@
 //! links and refused schemes reported at their file position, backlinks recorded.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 
-use super::{Linked, PageLinks};
+use super::{Linked, PageLinks, group_sig};
+use crate::cache::{self, Cache};
 use crate::config::{Config, Level};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::page::Page;
 
 /// Resolves every Markdown link of every page (bodies, and notes/summaries via `extra_links`),
-/// reports broken ones and records backlinks.
+/// reports broken ones and records backlinks. With a cache (`gloss serve`), a page's links are
+/// resolved again only when its text, the site's pages or files, or a page whose anchors one of
+/// its links needed changed.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn resolve_links(
     pages: &[Page],
     linked: &Linked,
@@ -20,6 +24,8 @@ pub(super) fn resolve_links(
     assets: &HashSet<String>,
     page_links: &mut [PageLinks],
     diags: &Diagnostics,
+    cache: Option<&Cache>,
+    base: u64,
 ) {
     let by_file: HashMap<(String, String), usize> = pages
         .iter()
@@ -33,62 +39,141 @@ pub(super) fn resolve_links(
         .collect();
     // A page's ids are needed only when a link points at a fragment of it: made on first use.
     let ids: Vec<OnceLock<HashSet<String>>> = pages.iter().map(|_| OnceLock::new()).collect();
+    let site = Site {
+        pages,
+        linked,
+        config,
+        by_file: &by_file,
+        urls: &urls,
+        ids: &ids,
+        assets,
+    };
+    // Where links can lead: every page (its file, language and URL, and so its index) and file.
+    // A page's own results hold indices into this list, so they are kept only while it is the same.
+    let directory = cache.map(|_| {
+        let mut files: Vec<&String> = assets.iter().collect();
+        files.sort_unstable();
+        let entries: Vec<(&str, &str, &str)> = pages
+            .iter()
+            .map(|p| (p.key.as_str(), p.lang.as_str(), p.url.as_str()))
+            .collect();
+        cache::sign((base, entries, files))
+    });
     // Pages resolve their links independently (in parallel); backlinks are gathered after.
-    let found: Vec<(HashMap<String, String>, Vec<usize>)> = pages
+    let found: Vec<Arc<PageResolved>> = pages
         .par_iter()
         .enumerate()
         .map(|(i, p)| {
-            let mut resolved = HashMap::new();
-            let mut targets = Vec::new();
-            let mut dests: Vec<(String, usize, usize)> = p
-                .doc
-                .links
-                .iter()
-                .map(|l| (l.dest.clone(), l.offset, l.len))
-                .collect();
-            dests.extend(note_links(p).into_iter().map(|(d, o)| {
-                let len = d.len();
-                (d, o, len)
-            }));
-            for (dest, offset, len) in dests {
-                // Located only when broken: a SourceMap indexes the whole file.
-                let loc = || p.map().locate(offset, len.max(1));
-                match resolve(
-                    &dest, i, pages, linked, config, &by_file, &urls, &ids, assets,
-                ) {
-                    Ok(Some((url, target))) => {
-                        if let Some(t) = target
-                            && t != i
-                        {
-                            targets.push(t);
-                        }
-                        resolved.insert(dest, url);
-                    }
-                    Ok(None) => {}
-                    Err((msg, help, hard)) => {
-                        let d = if hard || config.broken_links == Level::Error {
-                            Diagnostic::error(msg)
-                        } else {
-                            Diagnostic::warning(msg)
-                        };
-                        diags.push(d.at(loc()).help(help));
-                        resolved.insert(dest, "#".into());
-                    }
+            let (Some(c), Some(directory)) = (cache, directory) else {
+                let mut r = resolve_page(&site, i);
+                diags.extend(std::mem::take(&mut r.diags));
+                return Arc::new(r);
+            };
+            let key = p.shown.to_string_lossy();
+            // A translation is parsed with the speakers it inherits: its group's texts count.
+            let sig = cache::sign((directory, group_sig(pages, &linked.groups, p)));
+            let fresh = |r: &Arc<PageResolved>| {
+                r.consulted.iter().all(|&(t, hash)| {
+                    pages
+                        .get(t)
+                        .is_some_and(|q| group_sig(pages, &linked.groups, q) == hash)
+                })
+            };
+            let r = match c.resolved.take_if(&key, sig, fresh) {
+                Some(r) => r,
+                None => {
+                    let r = Arc::new(resolve_page(&site, i));
+                    c.resolved.put(&key, sig, r.clone());
+                    r
                 }
-            }
-            (resolved, targets)
+            };
+            diags.extend(r.diags.iter().cloned());
+            r
         })
         .collect();
     let mut back: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); pages.len()];
-    for (i, (resolved, targets)) in found.into_iter().enumerate() {
-        page_links[i].resolved.extend(resolved);
-        for t in targets {
+    for (i, r) in found.iter().enumerate() {
+        page_links[i]
+            .resolved
+            .extend(r.resolved.iter().map(|(k, v)| (k.clone(), v.clone())));
+        for &t in &r.targets {
             back[t].insert(i);
         }
     }
     for (i, b) in back.into_iter().enumerate() {
         page_links[i].backlinks = b.into_iter().collect();
     }
+}
+
+/// One page's links resolved: what each destination became, the pages they lead to, the pages
+/// whose anchors were checked (with their text hashes) and what was wrong.
+#[derive(Debug, Default)]
+pub struct PageResolved {
+    resolved: Vec<(String, String)>,
+    targets: Vec<usize>,
+    consulted: Vec<(usize, u64)>,
+    diags: Vec<Diagnostic>,
+}
+
+/// What a link may lead to.
+struct Site<'a> {
+    pages: &'a [Page],
+    linked: &'a Linked,
+    config: &'a Config,
+    by_file: &'a HashMap<(String, String), usize>,
+    urls: &'a HashMap<&'a str, usize>,
+    ids: &'a [OnceLock<HashSet<String>>],
+    assets: &'a HashSet<String>,
+}
+
+fn resolve_page(site: &Site, i: usize) -> PageResolved {
+    let p = &site.pages[i];
+    let mut out = PageResolved::default();
+    let mut dests: Vec<(String, usize, usize)> = p
+        .doc
+        .links
+        .iter()
+        .map(|l| (l.dest.clone(), l.offset, l.len))
+        .collect();
+    dests.extend(note_links(p).into_iter().map(|(d, o)| {
+        let len = d.len();
+        (d, o, len)
+    }));
+    let mut consulted = BTreeSet::new();
+    let mut resolved: HashMap<String, String> = HashMap::new();
+    for (dest, offset, len) in dests {
+        // Located only when broken: a SourceMap indexes the whole file.
+        let loc = || p.map().locate(offset, len.max(1));
+        match resolve(&dest, i, site, &mut consulted) {
+            Ok(Some((url, target))) => {
+                if let Some(t) = target
+                    && t != i
+                {
+                    out.targets.push(t);
+                }
+                resolved.insert(dest, url);
+            }
+            Ok(None) => {}
+            Err((msg, help, hard)) => {
+                let d = if hard || site.config.broken_links == Level::Error {
+                    Diagnostic::error(msg)
+                } else {
+                    Diagnostic::warning(msg)
+                };
+                out.diags.push(d.at(loc()).help(help));
+                resolved.insert(dest, "#".into());
+            }
+        }
+    }
+    out.resolved = resolved.into_iter().collect();
+    out.consulted = consulted
+        .into_iter()
+        .map(|t| {
+            let q = &site.pages[t];
+            (t, group_sig(site.pages, &site.linked.groups, q))
+        })
+        .collect();
+    out
 }
 
 /// Links written in front-matter Markdown (summary, notice, annotation notes), at the place in the
@@ -150,18 +235,17 @@ pub fn page_ids(p: &Page) -> HashSet<String> {
 
 type Resolved = Result<Option<(String, Option<usize>)>, (String, String, bool)>;
 
-#[allow(clippy::too_many_arguments)]
-fn resolve(
-    dest: &str,
-    from: usize,
-    pages: &[Page],
-    linked: &Linked,
-    config: &Config,
-    by_file: &HashMap<(String, String), usize>,
-    urls: &HashMap<&str, usize>,
-    ids: &[OnceLock<HashSet<String>>],
-    assets: &HashSet<String>,
-) -> Resolved {
+/// `consulted`: the pages whose anchors a fragment was checked against.
+fn resolve(dest: &str, from: usize, site: &Site, consulted: &mut BTreeSet<usize>) -> Resolved {
+    let Site {
+        pages,
+        linked,
+        config,
+        by_file,
+        urls,
+        ids,
+        assets,
+    } = *site;
     let p = &pages[from];
     let d = dest.trim();
     if let Some(scheme) = crate::text::refused_scheme(d) {
@@ -181,8 +265,9 @@ fn resolve(
         Some((p, f)) => (p, Some(f)),
         None => (d, None),
     };
-    let check_frag = |target: usize| -> Result<(), (String, String, bool)> {
+    let mut check_frag = |target: usize| -> Result<(), (String, String, bool)> {
         if let Some(f) = frag {
+            consulted.insert(target);
             let f = percent_decode(f);
             if !f.is_empty()
                 && !ids[target]
