@@ -334,16 +334,21 @@ fn parse_bodies(pages: &mut [page::Page], diags: &Diagnostics, cache: Option<&ca
                 }
             }
         }
-        let map = p.map();
         p.doc = match cache {
-            None => Arc::new(parse::parse(p.body(), p.body_offset, &map, &labels, diags)),
+            None => Arc::new(parse::parse(
+                p.body(),
+                p.body_offset,
+                &p.map(),
+                &labels,
+                diags,
+            )),
             Some(c) => {
                 let mut by_label: Vec<_> = labels.by_label.iter().collect();
                 by_label.sort();
                 let sig = cache::sign((p.text_hash, p.body_offset, by_label));
                 let (doc, warnings) = c.docs.get_or(&p.shown.to_string_lossy(), sig, || {
                     let local = Diagnostics::new();
-                    let doc = parse::parse(p.body(), p.body_offset, &map, &labels, &local);
+                    let doc = parse::parse(p.body(), p.body_offset, &p.map(), &labels, &local);
                     (Arc::new(doc), local.into_sorted())
                 });
                 diags.extend(warnings);

@@ -3,6 +3,7 @@
 //! interviews and every speaker's turns. Everything the render stage needs to draw links.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -36,7 +37,8 @@ pub struct Placed {
 
 #[derive(Debug, Default, Clone)]
 pub struct PageLinks {
-    pub decorations: HashMap<usize, Decorations>,
+    /// Shared: a rebuild takes a page's links from the previous build without copying them.
+    pub decorations: Arc<HashMap<usize, Decorations>>,
     /// Notes in page order.
     pub notes: Vec<Placed>,
     /// The anchor each of this page's own annotations got (None when it could not be placed).
@@ -174,25 +176,31 @@ pub fn link(
         .rev() // the first of a repeated id wins, as it does everywhere else
         .map(|(i, t)| (t.id.as_str(), i))
         .collect();
-    for (i, pl) in page_links.iter().enumerate() {
-        for deco in pl.decorations.values() {
-            for t in &deco.terms {
-                if let Some(term) = t
-                    .href
-                    .rsplit_once('#')
-                    .and_then(|(_, id)| id.strip_prefix("term-"))
-                    && let Some(&ti) = term_index.get(term)
-                {
-                    linked.occurrences[ti].push(Occurrence {
-                        page: i,
-                        anchor: t.id.clone(),
-                    });
-                }
-            }
+    // Each page's occurrences found and ordered by anchor in parallel; pages are appended in
+    // order, so every term's list comes out ordered by (page, anchor).
+    let found: Vec<Vec<(usize, &str)>> = page_links
+        .par_iter()
+        .map(|pl| {
+            let mut found: Vec<(usize, &str)> = pl
+                .decorations
+                .values()
+                .flat_map(|deco| &deco.terms)
+                .filter_map(|t| {
+                    let term = t.href.rsplit_once('#')?.1.strip_prefix("term-")?;
+                    Some((*term_index.get(term)?, t.id.as_str()))
+                })
+                .collect();
+            found.sort_unstable_by(|a, b| a.1.cmp(b.1).then(a.0.cmp(&b.0)));
+            found
+        })
+        .collect();
+    for (i, found) in found.into_iter().enumerate() {
+        for (ti, anchor) in found {
+            linked.occurrences[ti].push(Occurrence {
+                page: i,
+                anchor: anchor.to_string(),
+            });
         }
-    }
-    for occ in &mut linked.occurrences {
-        occ.sort_by(|a, b| (a.page, &a.anchor).cmp(&(b.page, &b.anchor)));
     }
     resolve_links(
         pages,
@@ -211,16 +219,22 @@ pub fn link(
         if let Some(iv) = &p.interview {
             for (t, turn) in p.doc.turns.iter().enumerate() {
                 if let Some(s) = iv.speakers.iter().find(|s| s.id == turn.speaker) {
-                    linked
-                        .speaker_turns
-                        .entry(s.slug.clone())
-                        .or_default()
-                        .push((i, t));
+                    push_keyed(&mut linked.speaker_turns, &s.slug, (i, t));
                 }
             }
         }
     }
     linked
+}
+
+/// Appends to the list under `key`, allocating the key only the first time it is seen.
+fn push_keyed<T>(map: &mut BTreeMap<String, Vec<T>>, key: &str, v: T) {
+    match map.get_mut(key) {
+        Some(list) => list.push(v),
+        None => {
+            map.insert(key.to_string(), vec![v]);
+        }
+    }
 }
 
 /// A page's texts and its translations': a translation is parsed with the speakers it may
@@ -421,7 +435,7 @@ fn place_notes(p: &Page, foreign: &[Foreign], pl: &mut PageLinks) {
     {
         let number = i + 1;
         let anchor = format!("a-{id}");
-        let deco = pl.decorations.entry(block).or_default();
+        let deco = Arc::make_mut(&mut pl.decorations).entry(block).or_default();
         match (from, pl.anchors.get(a)) {
             (None, Some(Some(Anchor::Span { start, end, .. }))) => {
                 deco.marks.push(MarkSpan {
@@ -513,12 +527,16 @@ fn find_terms(
                 continue;
             }
             let term = &glossary.terms[f.term];
-            pl.decorations.entry(b).or_default().terms.push(TermSpan {
-                start: f.start,
-                end: f.end,
-                href: format!("{glossary_url}#term-{}", term.id),
-                id: format!("g-{}-{section_key}", term.id),
-            });
+            Arc::make_mut(&mut pl.decorations)
+                .entry(b)
+                .or_default()
+                .terms
+                .push(TermSpan {
+                    start: f.start,
+                    end: f.end,
+                    href: format!("{glossary_url}#term-{}", term.id),
+                    id: format!("g-{}-{section_key}", term.id),
+                });
         }
     }
 }

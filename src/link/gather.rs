@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use super::{Linked, Passage, PassageKind};
+use super::{Linked, Passage, PassageKind, push_keyed};
 use crate::page::{Page, PageKind};
 
 /// Every section, turn and annotation tagged with each topic, by topic.
@@ -15,38 +15,54 @@ pub(super) fn gather_passages(pages: &[Page], linked: &mut Linked) {
     for (i, p) in pages.iter().enumerate() {
         for t in &p.topics {
             if p.kind != PageKind::Topic {
-                passages.entry(t.clone()).or_default().push(Passage {
-                    page: i,
-                    kind: PassageKind::Page,
-                });
+                push_keyed(
+                    &mut passages,
+                    t,
+                    Passage {
+                        page: i,
+                        kind: PassageKind::Page,
+                    },
+                );
             }
         }
         for (s, sec) in p.doc.sections.iter().enumerate() {
             for t in &sec.topics {
-                passages.entry(t.clone()).or_default().push(Passage {
-                    page: i,
-                    kind: PassageKind::Section(s),
-                });
+                push_keyed(
+                    &mut passages,
+                    t,
+                    Passage {
+                        page: i,
+                        kind: PassageKind::Section(s),
+                    },
+                );
             }
         }
         if let Some(iv) = &p.interview {
             for (n, ts) in &iv.turn_topics {
                 for t in ts {
                     if (*n as usize) <= p.doc.turns.len() && *n > 0 {
-                        passages.entry(t.clone()).or_default().push(Passage {
-                            page: i,
-                            kind: PassageKind::Turn(*n as usize - 1),
-                        });
+                        push_keyed(
+                            &mut passages,
+                            t,
+                            Passage {
+                                page: i,
+                                kind: PassageKind::Turn(*n as usize - 1),
+                            },
+                        );
                     }
                 }
             }
             for (a, ann) in iv.annotations.iter().enumerate() {
                 if linked.pages[i].anchors.get(a).is_some_and(Option::is_some) {
                     for t in &ann.topics {
-                        passages.entry(t.clone()).or_default().push(Passage {
-                            page: i,
-                            kind: PassageKind::Annotation(a),
-                        });
+                        push_keyed(
+                            &mut passages,
+                            t,
+                            Passage {
+                                page: i,
+                                kind: PassageKind::Annotation(a),
+                            },
+                        );
                     }
                 }
             }
@@ -58,7 +74,7 @@ pub(super) fn gather_passages(pages: &[Page], linked: &mut Linked) {
 /// Interviews sharing topics, most shared first.
 pub(super) fn related(pages: &[Page], linked: &mut Linked) {
     let topic_sets: Vec<BTreeSet<&str>> = pages
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(i, p)| {
             let mut s: BTreeSet<&str> = p.topics.iter().map(String::as_str).collect();

@@ -164,7 +164,8 @@ fn build_page(front: Front, claim: Claim, diags: &Diagnostics) -> Page {
         text_hash,
     } = front;
     let interview = (claim.kind == PageKind::Interview).then(|| {
-        let map = SourceMap::new(&source.shown, &text);
+        // Everything checked here is in the front matter: index its lines, not the whole file's.
+        let map = SourceMap::new(&source.shown, &text[..body_offset]);
         check_interview(&raw, &source, &text[..body_offset], &map, diags)
     });
     let extra = serde_json::to_value(&raw.extra).unwrap_or(serde_json::Value::Null);
