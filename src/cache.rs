@@ -112,7 +112,7 @@ impl<V: Clone> Stash<V> {
     /// The previous build's result for `key` if it was made from `sig`; when it was not, the
     /// caller makes it and hands it to `put`.
     pub fn take(&self, key: &str, sig: u64) -> Option<V> {
-        self.fetch(key, sig, || Err(())).ok().map(|(v, _)| v)
+        self.take_if(key, sig, |_| true)
     }
 
     /// Like `take`, for a result that also depends on things its signature cannot name in
@@ -188,9 +188,9 @@ pub struct Cache {
     pub renders: Stash<(Output, Vec<Diagnostic>)>,
     /// Rendered topic and speaker pages, signed by every page they gather from.
     pub listings: Stash<(Output, Vec<Diagnostic>)>,
-    /// Pages no cheaper signature covers (home, sections, the speakers list, the glossary), and
-    /// any page whose signature changed, signed by their template context: a page whose context
-    /// is the same as last time is not rendered again.
+    /// Pages no cheaper signature covers (home, sections, the speakers list, the glossary, the
+    /// search page, 404), signed by their template context: a page whose context is the same as
+    /// last time is not rendered again.
     pub views: Stash<Output>,
     /// Annotation exports, by page URL.
     pub exports: Stash<Option<(String, bytes::Bytes)>>,

@@ -72,17 +72,21 @@ pub(super) fn resolve_links(
             let key = p.shown.to_string_lossy();
             // A translation is parsed with the speakers it inherits: its group's texts count.
             let sig = cache::sign((directory, group_sig(pages, &linked.groups, p)));
-            let fresh = |r: &Arc<PageResolved>| {
-                r.consulted.iter().all(|&(t, hash)| {
-                    pages
-                        .get(t)
-                        .is_some_and(|q| group_sig(pages, &linked.groups, q) == hash)
-                })
+            // The pages whose anchors its links were checked against, as they are now.
+            let consulted = |pages_checked: &[usize]| {
+                let now: Vec<u64> = pages_checked
+                    .iter()
+                    .map(|&t| group_sig(pages, &linked.groups, &pages[t]))
+                    .collect();
+                cache::sign(now)
             };
+            let fresh = |r: &Arc<PageResolved>| r.consulted_sig == consulted(&r.consulted);
             let r = match c.resolved.take_if(&key, sig, fresh) {
                 Some(r) => r,
                 None => {
-                    let r = Arc::new(resolve_page(&site, i));
+                    let mut r = resolve_page(&site, i);
+                    r.consulted_sig = consulted(&r.consulted);
+                    let r = Arc::new(r);
                     c.resolved.put(&key, sig, r.clone());
                     r
                 }
@@ -106,12 +110,13 @@ pub(super) fn resolve_links(
 }
 
 /// One page's links resolved: what each destination became, the pages they lead to, the pages
-/// whose anchors were checked (with their text hashes) and what was wrong.
+/// whose anchors were checked (and, when cached, a signature of their texts) and what was wrong.
 #[derive(Debug, Default)]
 pub struct PageResolved {
     resolved: Vec<(String, String)>,
     targets: Vec<usize>,
-    consulted: Vec<(usize, u64)>,
+    consulted: Vec<usize>,
+    consulted_sig: u64,
     diags: Vec<Diagnostic>,
 }
 
@@ -166,13 +171,7 @@ fn resolve_page(site: &Site, i: usize) -> PageResolved {
         }
     }
     out.resolved = resolved.into_iter().collect();
-    out.consulted = consulted
-        .into_iter()
-        .map(|t| {
-            let q = &site.pages[t];
-            (t, group_sig(site.pages, &site.linked.groups, q))
-        })
-        .collect();
+    out.consulted = consulted.into_iter().collect();
     out
 }
 
