@@ -53,7 +53,7 @@ pub struct Stats {
 
 pub struct Files {
     /// (path relative to the output directory, bytes)
-    pub files: Vec<(String, Vec<u8>)>,
+    pub files: Vec<(String, bytes::Bytes)>,
     pub stats: Stats,
 }
 
@@ -204,7 +204,8 @@ pub struct PageWork {
     /// The folded characters the fold table sends the browser (its Simplified sides), sorted.
     chars: Vec<char>,
     text_bytes: usize,
-    store: Vec<u8>,
+    /// Shared with the page's file, so a page kept from the previous build is not copied.
+    store: bytes::Bytes,
 }
 
 impl PageWork {
@@ -265,12 +266,12 @@ pub fn work(page: &SearchPage) -> PageWork {
         .iter()
         .map(|d| (kind_letter(d.kind), &d.anchor, &d.label, &d.text))
         .collect();
-    w.store = serde_json::to_vec(&store).unwrap_or_default();
+    w.store = serde_json::to_vec(&store).unwrap_or_default().into();
     w
 }
 
 /// The index of `pages`, each with its `work`, merged in site order.
-pub fn build(mut pages: Vec<Arc<(SearchPage, PageWork)>>, config: &Config) -> Files {
+pub fn build(pages: Vec<Arc<(SearchPage, PageWork)>>, config: &Config) -> Files {
     // Pages by language, so the pages holding a word are close together and their gaps small.
     let lang_pos = |l: &str| {
         config
@@ -308,7 +309,7 @@ pub fn build(mut pages: Vec<Arc<(SearchPage, PageWork)>>, config: &Config) -> Fi
         ]));
         stats.docs += p.docs.len();
         stats.store_bytes += work.store.len();
-        files.push((format!("search-index/page-{n}.json"), Vec::new()));
+        files.push((format!("search-index/page-{n}.json"), work.store.clone()));
     }
     stats.pages = rows.len();
     stats.terms = postings.len();
@@ -318,17 +319,10 @@ pub fn build(mut pages: Vec<Arc<(SearchPage, PageWork)>>, config: &Config) -> Fi
     let (shards, firsts) = write_shards(&terms);
     drop(terms);
     drop(group_of);
-    // The stored text moves into its file when no cache keeps the page for the next build.
-    for ((_, bytes), &i) in files.iter_mut().zip(&order) {
-        *bytes = match Arc::get_mut(&mut pages[i]) {
-            Some((_, work)) => std::mem::take(&mut work.store),
-            None => pages[i].1.store.clone(),
-        };
-    }
     stats.shards = shards.len();
     for (k, s) in shards.into_iter().enumerate() {
         stats.index_bytes += s.len();
-        files.push((format!("search-index/terms-{k}.txt"), s.into_bytes()));
+        files.push((format!("search-index/terms-{k}.txt"), s.into_bytes().into()));
     }
     let meta = json!({
         "version": 1,
@@ -339,7 +333,7 @@ pub fn build(mut pages: Vec<Arc<(SearchPage, PageWork)>>, config: &Config) -> Fi
     });
     let meta = serde_json::to_vec(&meta).unwrap_or_default();
     stats.index_bytes += meta.len();
-    files.push(("search-index.json".into(), meta));
+    files.push(("search-index.json".into(), meta.into()));
     Files { files, stats }
 }
 

@@ -19,10 +19,7 @@ pub fn outputs(ctx: &Ctx) -> (Vec<Output>, Stats) {
     let files = built
         .files
         .into_iter()
-        .map(|(path, bytes)| Output {
-            path,
-            bytes: bytes.into(),
-        })
+        .map(|(path, bytes)| Output { path, bytes })
         .collect();
     (files, built.stats)
 }

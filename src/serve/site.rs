@@ -27,6 +27,11 @@ pub struct Site {
     stamps: HashMap<String, Stamp>,
 }
 
+/// Equal bytes, checked by address first: a shared allocation needs no comparison.
+fn same_bytes(a: &Bytes, b: &Bytes) -> bool {
+    (a.as_ptr() == b.as_ptr() && a.len() == b.len()) || a == b
+}
+
 /// What a request path leads to.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Found {
@@ -80,27 +85,24 @@ impl Site {
             files.insert(path.clone(), bytes);
             stamps.insert(path, stamp);
         }
-        let mut changed: Vec<String> = files
-            .iter()
-            .filter(|(p, b)| previous.files.get(*p) != Some(b))
-            .map(|(p, _)| p.clone())
-            .chain(
-                previous
-                    .files
-                    .keys()
-                    .filter(|p| !files.contains_key(*p))
-                    .cloned(),
-            )
-            .collect();
-        changed.sort();
-        // Keep the previous allocation for unchanged files: memory stays flat across rebuilds.
+        // One pass: an output taken from the cache shares its allocation with the previous
+        // site's, so most are known equal without comparing their bytes; an equal one keeps the
+        // previous allocation, so memory stays flat across rebuilds.
+        let mut changed: Vec<String> = Vec::new();
         for (p, b) in files.iter_mut() {
-            if let Some(old) = previous.files.get(p)
-                && old == b
-            {
-                *b = old.clone();
+            match previous.files.get(p) {
+                Some(old) if same_bytes(old, b) => *b = old.clone(),
+                _ => changed.push(p.clone()),
             }
         }
+        changed.extend(
+            previous
+                .files
+                .keys()
+                .filter(|p| !files.contains_key(*p))
+                .cloned(),
+        );
+        changed.sort();
         let site = Site {
             base_path: base_path.to_string(),
             files,
