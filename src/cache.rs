@@ -13,20 +13,24 @@ use std::sync::{Arc, Mutex};
 
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
 use tera::Tera;
 
 use crate::anchor::Anchor;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::glossary::Glossary;
-use crate::link::{PageLinks, PageResolved, PassageKind};
+use crate::link::{PageLinks, PageResolved};
 use crate::page::Front;
 use crate::parse::Doc;
-use crate::present::Ctx;
 use crate::render::Output;
 use crate::search::docs::SearchPage;
 use crate::search::index::PageWork;
 use crate::view::{PassageView, SpeakerTurn};
+
+mod signatures;
+pub use signatures::{
+    Signatures, global_signature, listing_signature, page_signatures, speaker_signature,
+    topic_signature,
+};
 
 /// Results of one kind, by key, with the signature each was made from.
 pub struct Stash<V> {
@@ -188,10 +192,10 @@ pub struct Cache {
     pub renders: Stash<(Output, Vec<Diagnostic>)>,
     /// Rendered topic and speaker pages, signed by every page they gather from.
     pub listings: Stash<(Output, Vec<Diagnostic>)>,
-    /// Pages no cheaper signature covers (home, sections, the speakers list, the glossary, the
-    /// search page, 404), signed by their template context: a page whose context is the same as
-    /// last time is not rendered again.
-    pub views: Stash<Output>,
+    /// Pages that gather from every page (home, sections, the speakers list, the glossary) and
+    /// the search and 404 pages, signed by what they show of the pages they list
+    /// (`listing_signature`).
+    pub views: Stash<(Output, Vec<Diagnostic>)>,
     /// Annotation exports, by page URL.
     pub exports: Stash<Option<(String, bytes::Bytes)>>,
     /// Topic pages' passages with the warnings their notes gave, by page, passage and language.
@@ -322,151 +326,6 @@ impl Cache {
     }
 }
 
-/// What every cached page depends on: config, templates, glossary, and the topics and counts
-/// every page's navigation shows. Any change there re-renders every page.
-pub fn global_signature(ctx: &Ctx, templates: u64, glossary: u64) -> u64 {
-    let topics: Vec<(String, Vec<(String, u64)>)> = ctx
-        .linked
-        .topics
-        .iter()
-        .map(|(slug, per_lang)| {
-            let pages = per_lang
-                .iter()
-                .map(|(l, &i)| (l.clone(), ctx.pages[i].text_hash))
-                .collect();
-            (slug.clone(), pages)
-        })
-        .collect();
-    let counts: Vec<String> = ctx
-        .config
-        .languages
-        .iter()
-        .map(|l| serde_json::to_string(&ctx.topic_counts(&l.key)).unwrap_or_default())
-        .collect();
-    sign((
-        format!("{:?}", ctx.config),
-        templates,
-        glossary,
-        topics,
-        counts,
-    ))
-}
-
-/// Each page's signature: what its own pages (the page, its parallel page, its search documents
-/// and annotation export) are made from: its text, what it shows of its translations, where its
-/// links led, and the pages it lists as backlinks and related.
-pub fn page_signatures(ctx: &Ctx, global: u64) -> Vec<u64> {
-    // Signed once per page, not once per page that lists it: a page is listed by all its
-    // backlinks, and a hub page's links would be sorted and hashed thousands of times.
-    let resolved: Vec<u64> = ctx
-        .linked
-        .pages
-        .par_iter()
-        .map(|pl| {
-            let mut r: Vec<(&String, &String)> = pl.resolved.iter().collect();
-            r.sort_unstable();
-            sign(r)
-        })
-        .collect();
-    let resolved = |j: usize| resolved[j];
-    let entry = |j: usize| {
-        (
-            ctx.pages[j].url.as_str(),
-            ctx.pages[j].text_hash,
-            resolved(j),
-        )
-    };
-    // What a backlink or a related page shows of another page: its summary, not its text.
-    let listed: Vec<u64> = (0..ctx.pages.len())
-        .into_par_iter()
-        .map(|j| {
-            let q = &ctx.pages[j];
-            let date = q.date.map(|d| d.to_string());
-            sign((&q.url, &q.title, &q.summary, date, q.kind, resolved(j)))
-        })
-        .collect();
-    let listed = |j: usize| listed[j];
-    // What a page shows of a translation: its front matter (title, the notes only it has, the
-    // speakers and topics it passes on) and the turn each of its notes is anchored in, where the
-    // page places them too. Not its turns' text: only the parallel page shows that, and its
-    // signature is made of both pages' own.
-    let crossing = |j: usize| {
-        let q = &ctx.pages[j];
-        let note_turns: Vec<Option<usize>> = ctx.linked.pages[j]
-            .anchors
-            .iter()
-            .map(|a| match a {
-                Some(Anchor::Span { block, .. }) => q.doc.blocks[*block].turn,
-                Some(Anchor::Turn(t)) => Some(*t),
-                None => None,
-            })
-            .collect();
-        (
-            q.url.as_str(),
-            sign(&q.text[..q.body_offset]),
-            note_turns,
-            resolved(j),
-        )
-    };
-    (0..ctx.pages.len())
-        .into_par_iter()
-        .map(|i| {
-            let p = &ctx.pages[i];
-            let pl = &ctx.linked.pages[i];
-            let group: Vec<_> = ctx
-                .linked
-                .groups
-                .get(&p.key)
-                .map(|g| {
-                    g.iter()
-                        .filter(|&&j| j != i)
-                        .map(|&j| crossing(j))
-                        .collect()
-                })
-                .unwrap_or_default();
-            let backlinks: Vec<_> = pl.backlinks.iter().map(|&j| listed(j)).collect();
-            let related: Vec<_> = pl.related.iter().map(|&j| listed(j)).collect();
-            sign((global, entry(i), &p.out_path, group, backlinks, related))
-        })
-        .collect()
-}
-
-/// A topic page's signature: its own page's and those of the pages whose passages it lists in
-/// its language (a page's passages are shown in `lang` when it has a version in `lang`).
-pub fn topic_signature(ctx: &Ctx, page: usize, slug: &str) -> u64 {
-    let lang = &ctx.pages[page].lang;
-    let gathered: Vec<(u64, &PassageKind)> = ctx
-        .linked
-        .passages
-        .get(slug)
-        .map(Vec::as_slice)
-        .unwrap_or(&[])
-        .iter()
-        .filter(|q| ctx.listed_in(q.page, lang))
-        .map(|q| (ctx.sigs[q.page], &q.kind))
-        .collect();
-    sign((ctx.sigs[page], gathered))
-}
-
-/// A speaker page's signature: those of the pages whose turns it lists, and which turns. Every
-/// page's signature holds the global one (config, templates, the navigation's topic counts).
-pub fn speaker_signature(ctx: &Ctx, lang: &str, slug: &str) -> u64 {
-    let turns = ctx
-        .linked
-        .speaker_turns
-        .get(slug)
-        .map(Vec::as_slice)
-        .unwrap_or(&[]);
-    let listed: Vec<(u64, usize)> = turns
-        .iter()
-        .filter(|&&(page, _)| ctx.listed_in(page, lang))
-        .map(|&(page, t)| (ctx.sigs[page], t))
-        .collect();
-    // The speaker is named as declared where they first speak, in whatever language.
-    let declared = turns.first().map(|&(page, _)| ctx.sigs[page]);
-    sign((lang, slug, declared, listed))
-}
-
 /// A hash of every file under `dir` (templates), by path and content.
 pub fn tree_signature(dir: &Path) -> u64 {
     let files: Vec<(PathBuf, Vec<u8>)> = walkdir::WalkDir::new(dir)
@@ -489,24 +348,6 @@ pub fn sign(parts: impl Hash) -> u64 {
     let mut h = DefaultHasher::new();
     parts.hash(&mut h);
     h.finish()
-}
-
-/// A signature of everything `value` serialises to (a template context), with `base`.
-pub fn sign_serialized(base: impl Hash, value: &impl serde::Serialize) -> Option<u64> {
-    struct Signer(DefaultHasher);
-    impl std::io::Write for Signer {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.write(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut w = Signer(DefaultHasher::new());
-    base.hash(&mut w.0);
-    serde_json::to_writer(&mut w, value).ok()?;
-    Some(w.0.finish())
 }
 
 #[cfg(test)]

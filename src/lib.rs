@@ -179,7 +179,7 @@ fn run(opts: &Options, cache: Option<&cache::Cache>, keep: bool) -> Result<Built
         diags: &diags,
         memo: Default::default(),
         cache,
-        sigs: Vec::new(),
+        sigs: Default::default(),
         templates_sig,
     };
     if cache.is_some() {
@@ -219,7 +219,7 @@ fn run(opts: &Options, cache: Option<&cache::Cache>, keep: bool) -> Result<Built
     let jsonld: Vec<Made> = (0..pages.len())
         .into_par_iter()
         .filter_map(|i| match cache {
-            Some(c) => c.exports.get_or(&pages[i].url, ctx.sigs[i], || {
+            Some(c) => c.exports.get_or(&pages[i].url, ctx.sigs.pages[i], || {
                 export::annotations_jsonld(&ctx, i)
             }),
             None => export::annotations_jsonld(&ctx, i),

@@ -74,6 +74,9 @@ pub struct Passage {
 #[derive(Debug, Default)]
 pub struct Linked {
     pub groups: BTreeMap<String, Vec<usize>>,
+    /// Each page's translation group (the page included), found without looking up its key:
+    /// listings ask for thousands of pages' translations.
+    group_of: Vec<Arc<[usize]>>,
     pub pages: Vec<PageLinks>,
     /// Topic slug → the topic page in each language.
     pub topics: BTreeMap<String, BTreeMap<String, usize>>,
@@ -88,11 +91,15 @@ pub struct Linked {
 impl Linked {
     /// The version of `page`'s translation group in `lang`, if there is one.
     pub fn translation(&self, pages: &[Page], page: usize, lang: &str) -> Option<usize> {
-        self.groups
-            .get(&pages[page].key)?
+        self.group(page)
             .iter()
             .copied()
             .find(|&i| pages[i].lang == lang)
+    }
+
+    /// The pages of `page`'s translation group, `page` included (empty before linking).
+    pub fn group(&self, page: usize) -> &[usize] {
+        self.group_of.get(page).map_or(&[], |g| g)
     }
 }
 
@@ -113,6 +120,18 @@ pub fn link(
     let topics = topic_pages(pages);
     check_topics(pages, &topics, diags);
 
+    let mut group_of: Vec<Arc<[usize]>> = vec![Arc::from([]); pages.len()];
+    for g in groups.values() {
+        let shared: Arc<[usize]> = g.as_slice().into();
+        for &i in g {
+            group_of[i] = shared.clone();
+        }
+    }
+    let grouped = Linked {
+        group_of,
+        ..Linked::default()
+    };
+
     let anchor_page = |p: &Page| match &p.interview {
         Some(iv) if !iv.annotations.is_empty() => {
             let text = DocText::new(&p.doc);
@@ -122,11 +141,12 @@ pub fn link(
     };
     let anchors: Vec<Vec<Option<Anchor>>> = pages
         .par_iter()
-        .map(|p| {
+        .enumerate()
+        .map(|(i, p)| {
             let (anchors, errors) = match cache {
                 Some(c) => c.anchors.get_or(
                     &p.shown.to_string_lossy(),
-                    group_sig(pages, &groups, p),
+                    group_sig(pages, &grouped, i),
                     || anchor_page(p),
                 ),
                 None => anchor_page(p),
@@ -139,6 +159,7 @@ pub fn link(
     let matcher = glossary.matcher();
     let mut linked = Linked {
         groups,
+        group_of: grouped.group_of,
         topics,
         occurrences: vec![Vec::new(); glossary.terms.len()],
         ..Linked::default()
@@ -161,7 +182,7 @@ pub fn link(
             match (cache, base) {
                 (Some(c), Some(base)) => {
                     // Notes cross over from translations, which the group signature covers.
-                    let sig = cache::sign((base, group_sig(pages, &linked.groups, p)));
+                    let sig = cache::sign((base, group_sig(pages, &linked, i)));
                     c.page_links.get_or(&p.shown.to_string_lossy(), sig, make)
                 }
                 _ => make(),
@@ -239,15 +260,13 @@ fn push_keyed<T>(map: &mut BTreeMap<String, Vec<T>>, key: &str, v: T) {
 
 /// A page's texts and its translations': a translation is parsed with the speakers it may
 /// inherit, and shows the notes only its translations have.
-fn group_sig(pages: &[Page], groups: &BTreeMap<String, Vec<usize>>, p: &Page) -> u64 {
-    let group: Vec<(&str, u64)> = groups
-        .get(&p.key)
-        .map(|g| {
-            g.iter()
-                .map(|&j| (pages[j].url.as_str(), pages[j].text_hash))
-                .collect()
-        })
-        .unwrap_or_default();
+fn group_sig(pages: &[Page], linked: &Linked, i: usize) -> u64 {
+    let p = &pages[i];
+    let group: Vec<(&str, u64)> = linked
+        .group(i)
+        .iter()
+        .map(|&j| (pages[j].url.as_str(), pages[j].text_hash))
+        .collect();
     cache::sign((&p.url, p.text_hash, group))
 }
 
@@ -351,12 +370,7 @@ fn foreign_notes(
     let own: HashSet<&str> = iv.annotations.iter().map(|a| a.id.as_str()).collect();
     let mut seen: HashSet<&str> = HashSet::new();
     let mut out = Vec::new();
-    for &there in linked
-        .groups
-        .get(&page.key)
-        .map(Vec::as_slice)
-        .unwrap_or(&[])
-    {
+    for &there in linked.group(here) {
         let Some(other) = pages[there].interview.as_ref().filter(|_| there != here) else {
             continue;
         };

@@ -62,13 +62,10 @@ impl Ctx<'_> {
     fn turn_readers(&self, page: usize) -> usize {
         let partners = self
             .linked
-            .groups
-            .get(&self.pages[page].key)
-            .map_or(0, |g| {
-                g.iter()
-                    .filter(|&&j| j != page && self.parallel_partner(j) == Some(page))
-                    .count()
-            });
+            .group(page)
+            .iter()
+            .filter(|&&j| j != page && self.parallel_partner(j) == Some(page))
+            .count();
         1 + usize::from(self.parallel_partner(page).is_some()) + partners
     }
 

@@ -86,6 +86,8 @@ pub struct Page {
     pub body_offset: usize,
     /// A hash of `text` when building for `gloss serve`, else 0 (see cache.rs).
     pub text_hash: u64,
+    /// A hash of the front matter alone, likewise.
+    pub front_hash: u64,
     pub title: String,
     pub date: Option<jiff::civil::Date>,
     pub summary: Option<String>,
@@ -140,6 +142,8 @@ pub struct Front {
     pub raw: RawFrontMatter,
     /// A hash of `text` when building for `gloss serve` (pages are signed by it), else 0.
     pub text_hash: u64,
+    /// A hash of the front matter alone, likewise.
+    pub front_hash: u64,
 }
 
 /// Reads every page source and parses its front matter, in parallel; a file that fails is reported
@@ -162,6 +166,7 @@ pub fn read_all(sources: &[Source], diags: &Diagnostics, cache: Option<&Cache>) 
         cache.fronts.try_get_or(&key, sig, || {
             let mut f = read_one(s)?;
             f.text_hash = cache::sign(&f.text);
+            f.front_hash = cache::sign(&f.text[..f.body_offset]);
             Ok(f)
         })
     };
@@ -190,6 +195,7 @@ pub fn read_one(source: &Source) -> Result<Front, Diagnostic> {
         body_offset,
         raw,
         text_hash: 0,
+        front_hash: 0,
     })
 }
 

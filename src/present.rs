@@ -26,7 +26,7 @@ pub struct Ctx<'a> {
     pub memo: crate::memo::Memo,
     /// The previous build's results (`gloss serve`), and each page's signature to look them up.
     pub cache: Option<&'a crate::cache::Cache>,
-    pub sigs: Vec<u64>,
+    pub sigs: crate::cache::Signatures,
     /// The templates folder's signature (`gloss serve`; 0 otherwise).
     pub templates_sig: u64,
 }
@@ -258,9 +258,24 @@ impl<'a> Ctx<'a> {
     /// The pages in a section's folder and its subfolders' sections (the home page lists interviews
     /// from anywhere), ordered by weight, then date (newest first), then title.
     fn section_pages(&self, page: usize) -> Vec<PageSummary> {
+        let mut list = self.section_members(page);
+        list.sort_by(|&a, &b| {
+            let (x, y) = (&self.pages[a], &self.pages[b]);
+            (x.weight, std::cmp::Reverse(x.date), &x.title).cmp(&(
+                y.weight,
+                std::cmp::Reverse(y.date),
+                &y.title,
+            ))
+        });
+        list.into_iter()
+            .map(|i| summary(&self.pages[i], self.summary_html(i)))
+            .collect()
+    }
+
+    /// The pages a section or the home page lists, in site order.
+    pub fn section_members(&self, page: usize) -> Vec<usize> {
         let p = &self.pages[page];
-        let mut list: Vec<usize> = self
-            .pages
+        self.pages
             .iter()
             .enumerate()
             .filter(|(i, q)| {
@@ -272,17 +287,6 @@ impl<'a> Ctx<'a> {
                     }
             })
             .map(|(i, _)| i)
-            .collect();
-        list.sort_by(|&a, &b| {
-            let (x, y) = (&self.pages[a], &self.pages[b]);
-            (x.weight, std::cmp::Reverse(x.date), &x.title).cmp(&(
-                y.weight,
-                std::cmp::Reverse(y.date),
-                &y.title,
-            ))
-        });
-        list.into_iter()
-            .map(|i| summary(&self.pages[i], self.summary_html(i)))
             .collect()
     }
 
@@ -416,8 +420,7 @@ impl<'a> Ctx<'a> {
         if p.kind != PageKind::Interview || p.doc.turns.is_empty() {
             return None;
         }
-        let group = self.linked.groups.get(&p.key)?;
-        group.iter().copied().find(|&i| {
+        self.linked.group(page).iter().copied().find(|&i| {
             i != page
                 && self.pages[i].kind == PageKind::Interview
                 && self.pages[i].doc.turns.len() == p.doc.turns.len()

@@ -7,7 +7,6 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera};
 
-use crate::cache::Stash;
 use crate::config::Config;
 use crate::error::Diagnostic;
 use crate::page::PageKind;
@@ -97,25 +96,25 @@ pub fn render<T: Send>(
 }
 
 /// A page of an interview or an article whose signature is unchanged is taken from the previous
-/// build, and so are topic and speaker pages when no page they gather from changed. The other
-/// listings (home, sections, the speakers list, the glossary) gather from every page: their views
-/// are made again, and they are rendered again only when their view changed.
+/// build, and so are topic and speaker pages when no page they gather from changed, and the other
+/// listings (home, sections, the speakers list, the glossary) when nothing they show changed.
 fn cached_render(
     ctx: &Ctx,
     tera: &Tera,
     job: &Job,
     commons: &[(String, Common)],
 ) -> Result<Output, Diagnostic> {
-    use crate::cache::{sign, speaker_signature, topic_signature};
+    use crate::cache::{listing_signature, sign, speaker_signature, topic_signature};
     let Some(c) = ctx.cache else {
-        return render_job(ctx, tera, job, commons, None);
+        return render_job(ctx, tera, job, commons);
     };
+    let listing = || listing_signature(ctx, job).expect("listings are signed");
     let (stash, key, sig) = match job {
         Job::Page(i) => {
             let p = &ctx.pages[*i];
             match p.kind {
                 PageKind::Interview | PageKind::Page => {
-                    (&c.renders, p.out_path.clone(), ctx.sigs[*i])
+                    (&c.renders, p.out_path.clone(), ctx.sigs.pages[*i])
                 }
                 PageKind::Topic => {
                     let slug = p.key.trim_start_matches("topics/");
@@ -125,24 +124,24 @@ fn cached_render(
                         topic_signature(ctx, *i, slug),
                     )
                 }
-                _ => return render_job(ctx, tera, job, commons, Some(&c.views)),
+                PageKind::Home | PageKind::Section => (&c.views, p.out_path.clone(), listing()),
             }
         }
         Job::Parallel(i, other) => (
             &c.renders,
             format!("{} (parallel)", ctx.pages[*i].out_path),
-            sign((ctx.sigs[*i], ctx.sigs[*other])),
+            sign((ctx.sigs.pages[*i], ctx.sigs.pages[*other])),
         ),
         Job::Speaker(lang, slug) => (
             &c.listings,
             format!("speakers/{slug} ({lang})"),
             speaker_signature(ctx, lang, slug),
         ),
-        _ => return render_job(ctx, tera, job, commons, Some(&c.views)),
+        Job::Speakers(_) | Job::Glossary(_) | Job::Search(_) | Job::NotFound => {
+            (&c.views, format!("{job:?}"), listing())
+        }
     };
-    stash.replaying(ctx.diags, &key, sig, || {
-        render_job(ctx, tera, job, commons, None)
-    })
+    stash.replaying(ctx.diags, &key, sig, || render_job(ctx, tera, job, commons))
 }
 
 fn common(ctx: &Ctx, lang: &str) -> Common {
@@ -195,13 +194,11 @@ fn with_versions(
     c
 }
 
-/// `views`: where a page whose template context is unchanged is taken from (`gloss serve`).
 fn render_job(
     ctx: &Ctx,
     tera: &Tera,
     job: &Job,
     commons: &[(String, Common)],
-    views: Option<&Stash<Output>>,
 ) -> Result<Output, Diagnostic> {
     let config = ctx.config;
     let common_of = |lang: &str| {
@@ -417,15 +414,7 @@ fn render_job(
             None => d,
         });
     }
-    // Signed with the templates (their folder's signature and the one used), so an edited
-    // template renders the page again.
-    let signed = views.and_then(|v| Some((v, context.sign(ctx.templates_sig, &template)?)));
-    if let Some((v, sig)) = signed
-        && let Some(kept) = v.take(&out_path, sig)
-    {
-        return Ok(kept);
-    }
-    let context = context.context()?;
+    let context = context?;
     let sources: Vec<(String, String, PathBuf)> = Vec::new();
     let html = tera.render(&template, &context).map_err(|e| {
         let shown = PathBuf::from(format!("templates/{template}"));
@@ -444,14 +433,10 @@ fn render_job(
         }
         d
     })?;
-    let out = Output {
+    Ok(Output {
         path: out_path,
         bytes: html.into_bytes().into(),
-    };
-    if let Some((v, sig)) = signed {
-        v.put(&out.path, sig, out.clone());
-    }
-    Ok(out)
+    })
 }
 
 /// The `page` of generated pages (speakers, glossary, search, 404).
@@ -484,24 +469,8 @@ fn simple(config: &Config, lang: &str, title: &str, path: &str) -> Simple {
     }
 }
 
-/// What a page's template receives, made into a Tera context only when the page is rendered.
-trait TemplateContext {
-    /// A signature of the context, with the templates' and the template's.
-    fn sign(&self, templates: u64, template: &str) -> Option<u64>;
-    fn context(&self) -> Result<Context, Diagnostic>;
-}
-
-impl<T: Serialize> TemplateContext for Full<T> {
-    fn sign(&self, templates: u64, template: &str) -> Option<u64> {
-        crate::cache::sign_serialized((templates, template), self)
-    }
-
-    fn context(&self) -> Result<Context, Diagnostic> {
-        Context::from_serialize(self)
-            .map_err(|e| Diagnostic::error(format!("could not prepare the template context: {e}")))
-    }
-}
-
-fn context_of<'a, T: Serialize + 'a>(common: Common, specific: T) -> Box<dyn TemplateContext + 'a> {
-    Box::new(Full { common, specific })
+/// What a page's template receives: the common view and the page's own.
+fn context_of<T: Serialize>(common: Common, specific: T) -> Result<Context, Diagnostic> {
+    Context::from_serialize(&Full { common, specific })
+        .map_err(|e| Diagnostic::error(format!("could not prepare the template context: {e}")))
 }

@@ -97,7 +97,7 @@ fn a_rebuild_after_each_kind_of_edit_equals_a_fresh_build() {
         "a content edit neither recompiles the templates nor rereads the glossary: {one}"
     );
     // The pages that gather from every page (home, sections, the speakers list, the glossary)
-    // show nothing of that turn's text: their views are made again, but not rendered.
+    // show nothing of that turn's text: they are not rendered again.
     let views = first.redone("views");
     assert!(views >= 4, "{first}");
     assert_eq!(one.redone("views"), 0, "{one}");
@@ -133,6 +133,24 @@ fn a_rebuild_after_each_kind_of_edit_equals_a_fresh_build() {
         (1..views).contains(&retitled.redone("views")),
         "{retitled} (of {views} views)"
     );
+    // What the listings show of a page besides its title: a speaker's role there (the list of
+    // speakers), its date (the order of sections and the home page), its summary.
+    edit(
+        root,
+        "content/interviews/second.md",
+        "    role: guest\n",
+        "    role: host\n",
+    );
+    let recast = rebuild_matches_fresh(root, &cache);
+    assert!(recast.redone("views") >= 1, "{recast}");
+    edit(
+        root,
+        "content/interviews/second.md",
+        "date: 2025-11-01\n",
+        "date: 2025-09-01\nsummary: 晶片夠不夠。\n",
+    );
+    let redated = rebuild_matches_fresh(root, &cache);
+    assert!(redated.redone("views") >= 2, "{redated}");
 
     // An annotation's note, a glossary definition, a template, the config.
     edit(

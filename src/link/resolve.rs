@@ -71,12 +71,12 @@ pub(super) fn resolve_links(
             };
             let key = p.shown.to_string_lossy();
             // A translation is parsed with the speakers it inherits: its group's texts count.
-            let sig = cache::sign((directory, group_sig(pages, &linked.groups, p)));
+            let sig = cache::sign((directory, group_sig(pages, linked, i)));
             // The pages whose anchors its links were checked against, as they are now.
             let consulted = |pages_checked: &[usize]| {
                 let now: Vec<u64> = pages_checked
                     .iter()
-                    .map(|&t| group_sig(pages, &linked.groups, &pages[t]))
+                    .map(|&t| group_sig(pages, linked, t))
                     .collect();
                 cache::sign(now)
             };

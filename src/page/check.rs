@@ -162,6 +162,7 @@ fn build_page(front: Front, claim: Claim, diags: &Diagnostics) -> Page {
         body_offset,
         raw,
         text_hash,
+        front_hash,
     } = front;
     let interview = (claim.kind == PageKind::Interview).then(|| {
         // Everything checked here is in the front matter: index its lines, not the whole file's.
@@ -190,6 +191,7 @@ fn build_page(front: Front, claim: Claim, diags: &Diagnostics) -> Page {
         text,
         body_offset,
         text_hash,
+        front_hash,
     }
 }
 

@@ -60,7 +60,7 @@ impl Ctx<'_> {
         let made: Result<_, std::convert::Infallible> =
             cache
                 .passages
-                .replaying(self.diags, &key, self.sigs[page], || {
+                .replaying(self.diags, &key, self.sigs.pages[page], || {
                     Ok(self.passage_view(page, kind, lang))
                 });
         let Ok(view) = made;
@@ -268,7 +268,7 @@ impl Ctx<'_> {
         match self.cache {
             Some(c) => {
                 let key = format!("{}|{t}", self.pages[page].url);
-                c.speaker_turns.get_or(&key, self.sigs[page], make)
+                c.speaker_turns.get_or(&key, self.sigs.pages[page], make)
             }
             None => make(),
         }

@@ -70,9 +70,9 @@ pub fn collect(ctx: &Ctx) -> Vec<Arc<(SearchPage, PageWork)>> {
     let mut out: Vec<Arc<(SearchPage, PageWork)>> = (0..ctx.pages.len())
         .into_par_iter()
         .map(|i| match ctx.cache {
-            Some(c) => c
-                .search
-                .get_or(&ctx.pages[i].url, ctx.sigs[i], || with_work(page(ctx, i))),
+            Some(c) => c.search.get_or(&ctx.pages[i].url, ctx.sigs.pages[i], || {
+                with_work(page(ctx, i))
+            }),
             None => with_work(page(ctx, i)),
         })
         .filter(|e| !e.0.docs.is_empty())

@@ -1,0 +1,232 @@
+//! The built site → signatures of what each output is made from: the global one (config,
+//! templates, glossary, navigation), each page's, and each listing's (topic, speaker and section
+//! pages, the glossary, feeds). Equal signatures mean equal outputs, so `gloss serve` reuses them.
+
+use rayon::prelude::*;
+
+use super::sign;
+use crate::anchor::Anchor;
+use crate::link::PassageKind;
+use crate::page::PageKind;
+use crate::present::Ctx;
+use crate::render::Job;
+
+/// The signatures a build's outputs are looked up by (empty without a cache).
+#[derive(Debug, Default)]
+pub struct Signatures {
+    /// Config, templates, glossary and the navigation every page shows.
+    pub global: u64,
+    /// Per page: what its own outputs are made from (see `page_signatures`).
+    pub pages: Vec<u64>,
+    /// Per page: what a listing, a backlink or a related box shows of it.
+    pub listed: Vec<u64>,
+}
+
+/// What every cached page depends on: config, templates, glossary, and the topics and counts
+/// every page's navigation shows. Any change there re-renders every page.
+pub fn global_signature(ctx: &Ctx, templates: u64, glossary: u64) -> u64 {
+    let topics: Vec<(String, Vec<(String, u64)>)> = ctx
+        .linked
+        .topics
+        .iter()
+        .map(|(slug, per_lang)| {
+            let pages = per_lang
+                .iter()
+                .map(|(l, &i)| (l.clone(), ctx.pages[i].text_hash))
+                .collect();
+            (slug.clone(), pages)
+        })
+        .collect();
+    let counts: Vec<String> = ctx
+        .config
+        .languages
+        .iter()
+        .map(|l| serde_json::to_string(&ctx.topic_counts(&l.key)).unwrap_or_default())
+        .collect();
+    sign((
+        format!("{:?}", ctx.config),
+        templates,
+        glossary,
+        topics,
+        counts,
+    ))
+}
+
+/// Each page's signature: what its own pages (the page, its parallel page, its search documents
+/// and annotation export) are made from: its text, what it shows of its translations, where its
+/// links led, and the pages it lists as backlinks and related.
+pub fn page_signatures(ctx: &Ctx, global: u64) -> Signatures {
+    // Signed once per page, not once per page that lists it: a page is listed by all its
+    // backlinks, and a hub page's links would be sorted and hashed thousands of times.
+    let resolved: Vec<u64> = ctx
+        .linked
+        .pages
+        .par_iter()
+        .map(|pl| {
+            let mut r: Vec<(&String, &String)> = pl.resolved.iter().collect();
+            r.sort_unstable();
+            sign(r)
+        })
+        .collect();
+    let resolved = |j: usize| resolved[j];
+    let entry = |j: usize| {
+        (
+            ctx.pages[j].url.as_str(),
+            ctx.pages[j].text_hash,
+            resolved(j),
+        )
+    };
+    // What a backlink or a related page shows of another page: its summary, not its text.
+    let listed: Vec<u64> = (0..ctx.pages.len())
+        .into_par_iter()
+        .map(|j| {
+            let q = &ctx.pages[j];
+            let date = q.date.map(|d| d.to_string());
+            sign((&q.url, &q.title, &q.summary, date, q.kind, resolved(j)))
+        })
+        .collect();
+    let listed_sig = |j: usize| listed[j];
+    // What a page shows of a translation: its front matter (title, the notes only it has, the
+    // speakers and topics it passes on) and the turn each of its notes is anchored in, where the
+    // page places them too. Not its turns' text: only the parallel page shows that, and its
+    // signature is made of both pages' own.
+    let crossing = |j: usize| {
+        let q = &ctx.pages[j];
+        let note_turns: Vec<Option<usize>> = ctx.linked.pages[j]
+            .anchors
+            .iter()
+            .map(|a| match a {
+                Some(Anchor::Span { block, .. }) => q.doc.blocks[*block].turn,
+                Some(Anchor::Turn(t)) => Some(*t),
+                None => None,
+            })
+            .collect();
+        (q.url.as_str(), q.front_hash, note_turns, resolved(j))
+    };
+    let pages = (0..ctx.pages.len())
+        .into_par_iter()
+        .map(|i| {
+            let p = &ctx.pages[i];
+            let pl = &ctx.linked.pages[i];
+            let group: Vec<_> = ctx
+                .linked
+                .group(i)
+                .iter()
+                .filter(|&&j| j != i)
+                .map(|&j| crossing(j))
+                .collect();
+            let backlinks: Vec<_> = pl.backlinks.iter().map(|&j| listed_sig(j)).collect();
+            let related: Vec<_> = pl.related.iter().map(|&j| listed_sig(j)).collect();
+            sign((global, entry(i), &p.out_path, group, backlinks, related))
+        })
+        .collect();
+    Signatures {
+        global,
+        pages,
+        listed,
+    }
+}
+
+/// A topic page's signature: its own page's and those of the pages whose passages it lists in
+/// its language (a page's passages are shown in `lang` when it has a version in `lang`).
+pub fn topic_signature(ctx: &Ctx, page: usize, slug: &str) -> u64 {
+    let lang = &ctx.pages[page].lang;
+    let gathered: Vec<(u64, &PassageKind)> = ctx
+        .linked
+        .passages
+        .get(slug)
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+        .iter()
+        .filter(|q| ctx.listed_in(q.page, lang))
+        .map(|q| (ctx.sigs.pages[q.page], &q.kind))
+        .collect();
+    sign((ctx.sigs.pages[page], gathered))
+}
+
+/// A speaker page's signature: those of the pages whose turns it lists, and which turns. Every
+/// page's signature holds the global one (config, templates, the navigation's topic counts).
+pub fn speaker_signature(ctx: &Ctx, lang: &str, slug: &str) -> u64 {
+    let turns = ctx
+        .linked
+        .speaker_turns
+        .get(slug)
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
+    let listed: Vec<(u64, usize)> = turns
+        .iter()
+        .filter(|&&(page, _)| ctx.listed_in(page, lang))
+        .map(|&(page, t)| (ctx.sigs.pages[page], t))
+        .collect();
+    // The speaker is named as declared where they first speak, in whatever language.
+    let declared = turns.first().map(|&(page, _)| ctx.sigs.pages[page]);
+    sign((lang, slug, declared, listed))
+}
+
+/// A listing's signature, for the outputs made from many pages that `page_signatures` does not
+/// cover: home and section pages, the list of speakers, the glossary, the search and 404 pages.
+/// Each is signed by what it shows of the pages it lists, found without making its view.
+pub fn listing_signature(ctx: &Ctx, job: &Job) -> Option<u64> {
+    let sigs = &ctx.sigs;
+    match job {
+        Job::Page(i) if matches!(ctx.pages[*i].kind, PageKind::Home | PageKind::Section) => {
+            let listed: Vec<(u64, i64)> = ctx
+                .section_members(*i)
+                .into_iter()
+                .map(|j| (sigs.listed[j], ctx.pages[j].weight))
+                .collect();
+            Some(sign(("section", sigs.pages[*i], listed)))
+        }
+        Job::Speakers(lang) => {
+            // Per speaker: who they are (declared where they first speak), the pages they speak
+            // in with those pages' front matter (their role there), and their number of turns.
+            let speakers: Vec<_> = ctx
+                .linked
+                .speaker_turns
+                .iter()
+                .map(|(slug, turns)| {
+                    let declared = ctx.speaker(slug).map(|s| format!("{s:?}"));
+                    let mut pages: Vec<(&str, u64)> = Vec::new();
+                    let mut count = 0usize;
+                    for &(p, _) in turns.iter().filter(|&&(p, _)| ctx.listed_in(p, lang)) {
+                        count += 1;
+                        let url = ctx.pages[p].url.as_str();
+                        if pages.last().is_none_or(|&(u, _)| u != url) {
+                            pages.push((url, group_front(ctx, p)));
+                        }
+                    }
+                    (slug, declared, pages, count)
+                })
+                .collect();
+            Some(sign(("speakers", sigs.global, lang, speakers)))
+        }
+        Job::Glossary(lang) => {
+            let occurrences: Vec<Vec<(u64, &str)>> = ctx
+                .linked
+                .occurrences
+                .iter()
+                .map(|os| {
+                    os.iter()
+                        .filter(|o| ctx.pages[o.page].lang == *lang)
+                        .map(|o| (sigs.listed[o.page], o.anchor.as_str()))
+                        .collect()
+                })
+                .collect();
+            Some(sign(("glossary", sigs.global, lang, occurrences)))
+        }
+        Job::Search(lang) => Some(sign(("search", sigs.global, lang))),
+        Job::NotFound => Some(sign(("404", sigs.global))),
+        _ => None,
+    }
+}
+
+/// The front matter of a page's translation group: a translation inherits what it leaves out.
+fn group_front(ctx: &Ctx, page: usize) -> u64 {
+    let fronts: Vec<u64> = ctx
+        .linked
+        .group(page)
+        .iter()
+        .map(|&j| ctx.pages[j].front_hash)
+        .collect();
+    sign(fronts)
+}
