@@ -19,7 +19,7 @@ use crate::anchor::Anchor;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::glossary::Glossary;
 use crate::link::{PageLinks, PageResolved};
-use crate::page::Front;
+use crate::page::{Checked, Front};
 use crate::parse::Doc;
 use crate::render::Output;
 use crate::search::docs::SearchPage;
@@ -179,7 +179,10 @@ impl<V: Clone> Stash<V> {
 #[derive(Default)]
 pub struct Cache {
     /// By content path; signed by size and modification time.
-    pub fronts: Stash<Front>,
+    pub fronts: Stash<Arc<Front>>,
+    /// Checked pages (bodies not yet parsed), by content path; signed by the file's text, its
+    /// original's (a translation inherits from it) and the config.
+    pub pages: Stash<Checked>,
     /// Parsed bodies with the warnings parsing gave, by content path.
     pub docs: Stash<(Arc<Doc>, Vec<Diagnostic>)>,
     /// Where each annotation's quote was found (and the errors), by content path.
@@ -285,11 +288,12 @@ impl<V: Clone> Cycle for Stash<V> {
 
 impl Cache {
     /// Every stash, named as the serve log names its stage.
-    fn stashes(&self) -> [(&'static str, &dyn Cycle); 14] {
+    fn stashes(&self) -> [(&'static str, &dyn Cycle); 15] {
         [
             ("glossary", &self.glossary),
             ("templates", &self.templates),
             ("read", &self.fronts),
+            ("check", &self.pages),
             ("parse", &self.docs),
             ("anchor", &self.anchors),
             ("link", &self.page_links),

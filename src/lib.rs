@@ -132,7 +132,7 @@ fn run(opts: &Options, cache: Option<&cache::Cache>, keep: bool) -> Result<Built
     t.lap("load");
     let fronts = page::read_all(&sources, &diags, cache);
     t.lap("front matter: read");
-    let mut pages = page::check(fronts, &config, &diags);
+    let mut pages = page::check(fronts, &config, &diags, cache);
     t.lap("front matter: check");
     parse_bodies(&mut pages, &diags, cache);
     t.lap("parse");

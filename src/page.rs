@@ -18,7 +18,7 @@ use crate::text::path_segment;
 use crate::{fs, text};
 
 mod check;
-pub use check::check;
+pub use check::{Checked, check};
 
 /// Content files larger than this are refused (checked where every text file is read).
 pub const MAX_FILE: u64 = fs::MAX_TEXT;
@@ -100,7 +100,8 @@ pub struct Page {
     pub url: String,
     /// Output file relative to the output directory (`en/interviews/a/index.html`).
     pub out_path: String,
-    pub interview: Option<Interview>,
+    /// Shared with the cache (`gloss serve`), which keeps checked pages.
+    pub interview: Option<Arc<Interview>>,
     pub doc: std::sync::Arc<Doc>,
 }
 
@@ -149,17 +150,17 @@ pub struct Front {
 /// Reads every page source and parses its front matter, in parallel; a file that fails is reported
 /// and left out, the others go on.
 /// With a cache, a file whose size and modification time are unchanged is not read again.
-pub fn read_all(sources: &[Source], diags: &Diagnostics, cache: Option<&Cache>) -> Vec<Front> {
-    let read = |s: &Source| -> Result<Front, Diagnostic> {
+pub fn read_all(sources: &[Source], diags: &Diagnostics, cache: Option<&Cache>) -> Vec<Arc<Front>> {
+    let read = |s: &Source| -> Result<Arc<Front>, Diagnostic> {
         let Some(cache) = cache else {
-            return read_one(s);
+            return read_one(s).map(Arc::new);
         };
         // A file that cannot be stat'ed is read (and its error reported) every time.
         let Some(stamp) = std::fs::metadata(&s.path)
             .ok()
             .and_then(|m| Some((m.len(), m.modified().ok()?)))
         else {
-            return read_one(s);
+            return read_one(s).map(Arc::new);
         };
         let sig = cache::sign(stamp);
         let key = s.path.to_string_lossy();
@@ -167,7 +168,7 @@ pub fn read_all(sources: &[Source], diags: &Diagnostics, cache: Option<&Cache>) 
             let mut f = read_one(s)?;
             f.text_hash = cache::sign(&f.text);
             f.front_hash = cache::sign(&f.text[..f.body_offset]);
-            Ok(f)
+            Ok(Arc::new(f))
         })
     };
     sources

@@ -151,6 +151,15 @@ fn a_rebuild_after_each_kind_of_edit_equals_a_fresh_build() {
     );
     let redated = rebuild_matches_fresh(root, &cache);
     assert!(redated.redone("views") >= 2, "{redated}");
+    // The original's date, which its translation inherits: both are checked again.
+    edit(
+        root,
+        "content/interviews/first.md",
+        "date: 2025-10-08\n",
+        "date: 2025-10-09\n",
+    );
+    let inherited = rebuild_matches_fresh(root, &cache);
+    assert_eq!(inherited.redone("check"), 2, "{inherited}");
 
     // An annotation's note, a glossary definition, a template, the config.
     edit(

@@ -4,14 +4,21 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use super::*;
 
 /// Checks front matter and builds pages (bodies not yet parsed). Translations inherit `date`,
-/// `source`, `speakers`, `topics` and `turns` from the default-language page.
-pub fn check(mut fronts: Vec<Front>, config: &Config, diags: &Diagnostics) -> Vec<Page> {
+/// `source`, `speakers`, `topics` and `turns` from the default-language page. With a cache, a
+/// page is checked again only when its file, its original's or the config changed.
+pub fn check(
+    mut fronts: Vec<Arc<Front>>,
+    config: &Config,
+    diags: &Diagnostics,
+    cache: Option<&Cache>,
+) -> Vec<Page> {
     fronts.sort_by(|a, b| {
         (&a.source.dir, &a.source.stem, &a.source.lang).cmp(&(
             &b.source.dir,
@@ -20,59 +27,83 @@ pub fn check(mut fronts: Vec<Front>, config: &Config, diags: &Diagnostics) -> Ve
         ))
     });
     let default = &config.default_language;
-    let originals: HashMap<(String, String), usize> = fronts
+    let originals: HashMap<(&str, &str), &Front> = fronts
         .iter()
-        .enumerate()
-        .filter(|(_, f)| &f.source.lang == default)
-        .map(|(i, f)| ((f.source.dir.clone(), f.source.stem.clone()), i))
+        .filter(|f| &f.source.lang == default)
+        .map(|f| ((f.source.dir.as_str(), f.source.stem.as_str()), &**f))
         .collect();
-    for i in 0..fronts.len() {
-        let source = &fronts[i].source;
-        if &source.lang == default {
-            continue;
-        }
-        if let Some(&o) = originals.get(&(source.dir.clone(), source.stem.clone())) {
-            let (orig, translation) = pair_mut(&mut fronts, o, i);
-            inherit(&mut translation.raw, &orig.raw);
-        }
-    }
-    // In file order, so that of two pages written to one place the first keeps it; the rest of
-    // each page's checks (interviews: speakers, turns, annotations) run in parallel.
-    let mut outputs: HashMap<String, PathBuf> = HashMap::new();
-    let claimed: Vec<(Front, Claim)> = fronts
-        .into_iter()
-        .filter_map(|front| {
-            let claim = claim(&front, config, diags)?;
-            if let Some(other) = outputs.insert(claim.out_path.clone(), front.source.shown.clone()) {
-                let out_path = &claim.out_path;
-                diags.push(
-                    Diagnostic::error(format!("two pages would be written to {out_path}"))
-                        .in_file(&front.source.shown)
-                        .related(format!("also written by {}", other.display()), crate::error::Location {
-                            file: other.clone(),
-                            ..Default::default()
-                        })
-                        .help("rename one of the files, or give one a different `slug:` in its front matter"),
-                );
-                return None;
+    let config_sig = cache.map(|_| cache::sign(format!("{config:?}")));
+    let checked: Vec<Checked> = fronts
+        .par_iter()
+        .map(|front| {
+            let original = (&front.source.lang != default)
+                .then(|| originals.get(&(front.source.dir.as_str(), front.source.stem.as_str())))
+                .flatten()
+                .copied();
+            let make = || check_one(front, original, config);
+            match (cache, config_sig) {
+                (Some(c), Some(config_sig)) => {
+                    let sig =
+                        cache::sign((config_sig, front.text_hash, original.map(|o| o.text_hash)));
+                    c.pages
+                        .get_or(&front.source.shown.to_string_lossy(), sig, make)
+                }
+                _ => make(),
             }
-            Some((front, claim))
         })
         .collect();
-    claimed
-        .into_par_iter()
-        .map(|(front, claim)| build_page(front, claim, diags))
-        .collect()
+    // In file order, so that of two pages written to one place the first keeps it.
+    let mut outputs: HashMap<String, PathBuf> = HashMap::new();
+    let mut pages = Vec::with_capacity(checked.len());
+    for c in checked {
+        diags.extend(c.claim);
+        let Some(page) = c.page else { continue };
+        if let Some(other) = outputs.insert(page.out_path.clone(), page.shown.clone()) {
+            let out_path = &page.out_path;
+            diags.push(
+                Diagnostic::error(format!("two pages would be written to {out_path}"))
+                    .in_file(&page.shown)
+                    .related(format!("also written by {}", other.display()), crate::error::Location {
+                        file: other.clone(),
+                        ..Default::default()
+                    })
+                    .help("rename one of the files, or give one a different `slug:` in its front matter"),
+            );
+            continue;
+        }
+        diags.extend(c.checks);
+        pages.push(page);
+    }
+    pages
 }
 
-/// `a` shared and `b` mutable, from one slice (`a != b`).
-fn pair_mut<T>(v: &mut [T], a: usize, b: usize) -> (&T, &mut T) {
-    if a < b {
-        let (left, right) = v.split_at_mut(b);
-        (&left[a], &mut right[0])
-    } else {
-        let (left, right) = v.split_at_mut(a);
-        (&right[0], &mut left[b])
+/// One page checked: the page (none for a draft or a page without a title), the diagnostics of
+/// finding where it goes, and those of its other checks (reported only if it keeps its place).
+#[derive(Clone)]
+pub struct Checked {
+    page: Option<Page>,
+    claim: Vec<Diagnostic>,
+    checks: Vec<Diagnostic>,
+}
+
+fn check_one(front: &Front, original: Option<&Front>, config: &Config) -> Checked {
+    let (claim_diags, check_diags) = (Diagnostics::new(), Diagnostics::new());
+    let inherited;
+    let raw = match original {
+        Some(o) => {
+            let mut r = front.raw.clone();
+            inherit(&mut r, &o.raw);
+            inherited = r;
+            &inherited
+        }
+        None => &front.raw,
+    };
+    let page = claim(front, raw, config, &claim_diags)
+        .map(|claim| build_page(front, raw, claim, &check_diags));
+    Checked {
+        page,
+        claim: claim_diags.into_sorted(),
+        checks: check_diags.into_sorted(),
     }
 }
 
@@ -87,8 +118,13 @@ struct Claim {
 }
 
 /// Drafts (unless built with them) and pages without a title are left out.
-fn claim(front: &Front, config: &Config, diags: &Diagnostics) -> Option<Claim> {
-    let (source, raw) = (&front.source, &front.raw);
+fn claim(
+    front: &Front,
+    raw: &RawFrontMatter,
+    config: &Config,
+    diags: &Diagnostics,
+) -> Option<Claim> {
+    let source = &front.source;
     if raw.draft == Some(true) && !config.drafts {
         return None;
     }
@@ -155,19 +191,26 @@ fn claim(front: &Front, config: &Config, diags: &Diagnostics) -> Option<Claim> {
     })
 }
 
-fn build_page(front: Front, claim: Claim, diags: &Diagnostics) -> Page {
+fn build_page(front: &Front, raw: &RawFrontMatter, claim: Claim, diags: &Diagnostics) -> Page {
     let Front {
         source,
         text,
         body_offset,
-        raw,
         text_hash,
         front_hash,
+        ..
     } = front;
+    let body_offset = *body_offset;
     let interview = (claim.kind == PageKind::Interview).then(|| {
         // Everything checked here is in the front matter: index its lines, not the whole file's.
         let map = SourceMap::new(&source.shown, &text[..body_offset]);
-        check_interview(&raw, &source, &text[..body_offset], &map, diags)
+        Arc::new(check_interview(
+            raw,
+            source,
+            &text[..body_offset],
+            &map,
+            diags,
+        ))
     });
     let extra = serde_json::to_value(&raw.extra).unwrap_or(serde_json::Value::Null);
     Page {
@@ -188,10 +231,10 @@ fn build_page(front: Front, claim: Claim, diags: &Diagnostics) -> Page {
         out_path: claim.out_path,
         interview,
         doc: Default::default(),
-        text,
+        text: text.clone(),
         body_offset,
-        text_hash,
-        front_hash,
+        text_hash: *text_hash,
+        front_hash: *front_hash,
     }
 }
 
