@@ -24,6 +24,10 @@ pub enum Anchor {
     Turn(usize),
 }
 
+/// The anchor each annotation of a page got (None where it could not be placed), shared between
+/// the cache and the build.
+pub type Anchors = std::sync::Arc<Vec<Option<Anchor>>>;
+
 /// Joins blocks' plain text with a separator no text contains, remembering where each starts.
 pub struct DocText {
     pub text: String,

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use tera::Tera;
 
-use crate::anchor::Anchor;
+use crate::anchor::Anchors;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::glossary::Glossary;
 use crate::link::{PageLinks, PageResolved};
@@ -186,7 +186,7 @@ pub struct Cache {
     /// Parsed bodies with the warnings parsing gave, by content path.
     pub docs: Stash<(Arc<Doc>, Vec<Diagnostic>)>,
     /// Where each annotation's quote was found (and the errors), by content path.
-    pub anchors: Stash<(Vec<Option<Anchor>>, Vec<Diagnostic>)>,
+    pub anchors: Stash<(Anchors, Vec<Diagnostic>)>,
     /// Notes placed and glossary terms found, by content path.
     pub page_links: Stash<PageLinks>,
     /// Each page's links resolved, by content path.
@@ -207,6 +207,8 @@ pub struct Cache {
     pub speaker_turns: Stash<SpeakerTurn>,
     /// Search documents of a page, tokenised, by page URL.
     pub search: Stash<Arc<(SearchPage, PageWork)>>,
+    /// Every page's related interviews, under one key: signed by every page's topics.
+    pub related: Stash<Arc<Vec<Vec<usize>>>>,
     /// The glossary with the warnings reading it gave, signed by its file's bytes.
     pub glossary: Stash<(Arc<Glossary>, Vec<Diagnostic>)>,
     /// The compiled templates (none when they failed), signed by the templates folder.
@@ -288,7 +290,7 @@ impl<V: Clone> Cycle for Stash<V> {
 
 impl Cache {
     /// Every stash, named as the serve log names its stage.
-    fn stashes(&self) -> [(&'static str, &dyn Cycle); 15] {
+    fn stashes(&self) -> [(&'static str, &dyn Cycle); 16] {
         [
             ("glossary", &self.glossary),
             ("templates", &self.templates),
@@ -298,6 +300,7 @@ impl Cache {
             ("anchor", &self.anchors),
             ("link", &self.page_links),
             ("links resolved", &self.resolved),
+            ("related", &self.related),
             ("render", &self.renders),
             ("listings", &self.listings),
             ("views", &self.views),

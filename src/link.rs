@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::anchor::{self, Anchor, DocText};
+use crate::anchor::{self, Anchor, Anchors, DocText};
 use crate::cache::{self, Cache};
 use crate::config::Config;
 use crate::error::{Diagnostic, Diagnostics, Location};
@@ -40,21 +40,25 @@ pub struct PageLinks {
     /// Shared: a rebuild takes a page's links from the previous build without copying them.
     pub decorations: Arc<HashMap<usize, Decorations>>,
     /// Notes in page order.
-    pub notes: Vec<Placed>,
+    pub notes: Arc<Vec<Placed>>,
     /// The anchor each of this page's own annotations got (None when it could not be placed).
-    pub anchors: Vec<Option<Anchor>>,
+    pub anchors: Anchors,
+    /// The glossary terms linked on this page: (term index, anchor), ordered by anchor.
+    pub terms_found: Arc<[(usize, Arc<str>)]>,
     /// Resolved Markdown link destinations: as written → URL to use.
-    pub resolved: HashMap<String, String>,
+    pub resolved: Arc<HashMap<String, String>>,
+    /// A signature of `resolved` when a cache keeps it (`gloss serve`), else 0.
+    pub resolved_sig: u64,
     pub backlinks: Vec<usize>,
     pub related: Vec<usize>,
     /// Topics of each turn (explicit tags and tags of its annotations).
-    pub turn_topics: Vec<Vec<String>>,
+    pub turn_topics: Arc<Vec<Vec<String>>>,
 }
 
 #[derive(Debug, Clone)]
 pub struct Occurrence {
     pub page: usize,
-    pub anchor: String,
+    pub anchor: Arc<str>,
 }
 
 #[derive(Debug, Clone, Hash)]
@@ -135,11 +139,12 @@ pub fn link(
     let anchor_page = |p: &Page| match &p.interview {
         Some(iv) if !iv.annotations.is_empty() => {
             let text = DocText::new(&p.doc);
-            anchor::anchor_all(&p.doc, &text, &iv.annotations, &p.map())
+            let (anchors, errors) = anchor::anchor_all(&p.doc, &text, &iv.annotations, &p.map());
+            (Arc::new(anchors), errors)
         }
-        _ => (Vec::new(), Vec::new()),
+        _ => (Arc::default(), Vec::new()),
     };
-    let anchors: Vec<Vec<Option<Anchor>>> = pages
+    let anchors: Vec<Anchors> = pages
         .par_iter()
         .enumerate()
         .map(|(i, p)| {
@@ -157,6 +162,14 @@ pub fn link(
         .collect();
 
     let matcher = glossary.matcher();
+    // By id: looking each occurrence's term up in the list made this terms × occurrences.
+    let term_index: HashMap<&str, usize> = glossary
+        .terms
+        .iter()
+        .enumerate()
+        .rev() // the first of a repeated id wins, as it does everywhere else
+        .map(|(i, t)| (t.id.as_str(), i))
+        .collect();
     let mut linked = Linked {
         groups,
         group_of: grouped.group_of,
@@ -177,6 +190,7 @@ pub fn link(
                 let foreign = foreign_notes(pages, &linked, &anchors, i);
                 place_notes(p, &foreign, &mut pl);
                 find_terms(p, matcher, glossary, config, &mut pl);
+                pl.terms_found = terms_found(&pl, &term_index);
                 pl
             };
             match (cache, base) {
@@ -189,37 +203,12 @@ pub fn link(
             }
         })
         .collect();
-    // By id: looking each occurrence's term up in the list made this terms × occurrences.
-    let term_index: HashMap<&str, usize> = glossary
-        .terms
-        .iter()
-        .enumerate()
-        .rev() // the first of a repeated id wins, as it does everywhere else
-        .map(|(i, t)| (t.id.as_str(), i))
-        .collect();
-    // Each page's occurrences found and ordered by anchor in parallel; pages are appended in
-    // order, so every term's list comes out ordered by (page, anchor).
-    let found: Vec<Vec<(usize, &str)>> = page_links
-        .par_iter()
-        .map(|pl| {
-            let mut found: Vec<(usize, &str)> = pl
-                .decorations
-                .values()
-                .flat_map(|deco| &deco.terms)
-                .filter_map(|t| {
-                    let term = t.href.rsplit_once('#')?.1.strip_prefix("term-")?;
-                    Some((*term_index.get(term)?, t.id.as_str()))
-                })
-                .collect();
-            found.sort_unstable_by(|a, b| a.1.cmp(b.1).then(a.0.cmp(&b.0)));
-            found
-        })
-        .collect();
-    for (i, found) in found.into_iter().enumerate() {
-        for (ti, anchor) in found {
-            linked.occurrences[ti].push(Occurrence {
+    // Pages are appended in order, so every term's list comes out ordered by (page, anchor).
+    for (i, pl) in page_links.iter().enumerate() {
+        for (ti, anchor) in pl.terms_found.iter() {
+            linked.occurrences[*ti].push(Occurrence {
                 page: i,
-                anchor: anchor.to_string(),
+                anchor: anchor.clone(),
             });
         }
     }
@@ -235,17 +224,55 @@ pub fn link(
     );
     linked.pages = page_links;
     gather_passages(pages, &mut linked);
-    related(pages, &mut linked);
+    related(pages, &mut linked, cache);
+    // Each speaker's list is looked up once per interview they speak in, not once per turn.
     for (i, p) in pages.iter().enumerate() {
-        if let Some(iv) = &p.interview {
-            for (t, turn) in p.doc.turns.iter().enumerate() {
-                if let Some(s) = iv.speakers.iter().find(|s| s.id == turn.speaker) {
-                    push_keyed(&mut linked.speaker_turns, &s.slug, (i, t));
-                }
+        let Some(iv) = &p.interview else { continue };
+        // A label declared twice speaks as its first declaration.
+        let slug_of = |id: &str| iv.speakers.iter().find(|s| s.id == id).map(|s| &s.slug);
+        let mut slugs: Vec<&String> = iv.speakers.iter().map(|s| &s.slug).collect();
+        slugs.sort();
+        slugs.dedup();
+        for slug in slugs {
+            let mut turns = p
+                .doc
+                .turns
+                .iter()
+                .enumerate()
+                .filter(|(_, turn)| slug_of(&turn.speaker) == Some(slug))
+                .map(|(t, _)| (i, t))
+                .peekable();
+            if turns.peek().is_some() {
+                extend_keyed(&mut linked.speaker_turns, slug, turns);
             }
         }
     }
     linked
+}
+
+/// The glossary terms a page links, by term index, ordered by anchor.
+fn terms_found(pl: &PageLinks, term_index: &HashMap<&str, usize>) -> Arc<[(usize, Arc<str>)]> {
+    let mut found: Vec<(usize, &str)> = pl
+        .decorations
+        .values()
+        .flat_map(|deco| &deco.terms)
+        .filter_map(|t| {
+            let term = t.href.rsplit_once('#')?.1.strip_prefix("term-")?;
+            Some((*term_index.get(term)?, t.id.as_str()))
+        })
+        .collect();
+    found.sort_unstable_by(|a, b| a.1.cmp(b.1).then(a.0.cmp(&b.0)));
+    found.into_iter().map(|(t, id)| (t, id.into())).collect()
+}
+
+/// Appends to the list under `key`, allocating the key only the first time it is seen.
+fn extend_keyed<T>(map: &mut BTreeMap<String, Vec<T>>, key: &str, vs: impl Iterator<Item = T>) {
+    match map.get_mut(key) {
+        Some(list) => list.extend(vs),
+        None => {
+            map.insert(key.to_string(), vs.collect());
+        }
+    }
 }
 
 /// Appends to the list under `key`, allocating the key only the first time it is seen.
@@ -360,7 +387,7 @@ type Foreign = (usize, usize, usize, String);
 fn foreign_notes(
     pages: &[Page],
     linked: &Linked,
-    anchors: &[Vec<Option<Anchor>>],
+    anchors: &[Anchors],
     here: usize,
 ) -> Vec<Foreign> {
     let page = &pages[here];
@@ -436,6 +463,7 @@ fn place_notes(p: &Page, foreign: &[Foreign], pl: &mut PageLinks) {
         });
     }
     items.sort();
+    let mut notes = Vec::with_capacity(items.len());
     for (
         i,
         Item {
@@ -462,7 +490,7 @@ fn place_notes(p: &Page, foreign: &[Foreign], pl: &mut PageLinks) {
             // A whole turn, or a note from a translation: referenced at the end of the paragraph.
             _ => deco.tail_refs.push((anchor, number)),
         }
-        pl.notes.push(Placed {
+        notes.push(Placed {
             annotation: a,
             from,
             number,
@@ -470,7 +498,7 @@ fn place_notes(p: &Page, foreign: &[Foreign], pl: &mut PageLinks) {
             turn: p.doc.blocks[block].turn,
         });
     }
-    pl.turn_topics = p
+    let turn_topics = p
         .doc
         .turns
         .iter()
@@ -482,8 +510,7 @@ fn place_notes(p: &Page, foreign: &[Foreign], pl: &mut PageLinks) {
                 .unwrap_or_default()
                 .into_iter()
                 .collect();
-            for n in pl
-                .notes
+            for n in notes
                 .iter()
                 .filter(|n| n.from.is_none() && n.turn == Some(t.n - 1))
             {
@@ -492,6 +519,8 @@ fn place_notes(p: &Page, foreign: &[Foreign], pl: &mut PageLinks) {
             ts.into_iter().collect()
         })
         .collect();
+    pl.notes = Arc::new(notes);
+    pl.turn_topics = Arc::new(turn_topics);
 }
 
 /// Links the first occurrence of each glossary term in each section of the page.

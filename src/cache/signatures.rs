@@ -56,19 +56,9 @@ pub fn global_signature(ctx: &Ctx, templates: u64, glossary: u64) -> u64 {
 /// and annotation export) are made from: its text, what it shows of its translations, where its
 /// links led, and the pages it lists as backlinks and related.
 pub fn page_signatures(ctx: &Ctx, global: u64) -> Signatures {
-    // Signed once per page, not once per page that lists it: a page is listed by all its
-    // backlinks, and a hub page's links would be sorted and hashed thousands of times.
-    let resolved: Vec<u64> = ctx
-        .linked
-        .pages
-        .par_iter()
-        .map(|pl| {
-            let mut r: Vec<(&String, &String)> = pl.resolved.iter().collect();
-            r.sort_unstable();
-            sign(r)
-        })
-        .collect();
-    let resolved = |j: usize| resolved[j];
+    // Signed once per page when its links were resolved (link/resolve.rs), not once per page
+    // listing it: a hub page is listed by thousands of backlinks.
+    let resolved = |j: usize| ctx.linked.pages[j].resolved_sig;
     let entry = |j: usize| {
         (
             ctx.pages[j].url.as_str(),
@@ -208,7 +198,7 @@ pub fn listing_signature(ctx: &Ctx, job: &Job) -> Option<u64> {
                 .map(|os| {
                     os.iter()
                         .filter(|o| ctx.pages[o.page].lang == *lang)
-                        .map(|o| (sigs.listed[o.page], o.anchor.as_str()))
+                        .map(|o| (sigs.listed[o.page], &*o.anchor))
                         .collect()
                 })
                 .collect();

@@ -2,11 +2,13 @@
 //! annotations tagged with it), and each interview's related interviews by shared topics.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::{Linked, Passage, PassageKind, push_keyed};
+use crate::cache::{self, Cache};
 use crate::page::{Page, PageKind};
 
 /// Every section, turn and annotation tagged with each topic, by topic.
@@ -71,8 +73,9 @@ pub(super) fn gather_passages(pages: &[Page], linked: &mut Linked) {
     linked.passages = passages;
 }
 
-/// Interviews sharing topics, most shared first.
-pub(super) fn related(pages: &[Page], linked: &mut Linked) {
+/// Interviews sharing topics, most shared first. With a cache, taken from the previous build
+/// while no page's topics, kind, language, date or place in the site changed.
+pub(super) fn related(pages: &[Page], linked: &mut Linked, cache: Option<&Cache>) {
     let topic_sets: Vec<BTreeSet<&str>> = pages
         .par_iter()
         .enumerate()
@@ -94,6 +97,28 @@ pub(super) fn related(pages: &[Page], linked: &mut Linked) {
             s
         })
         .collect();
+    let rank_all = || {
+        let lists: Vec<Vec<usize>> = rank_all(pages, &topic_sets);
+        Arc::new(lists)
+    };
+    let lists = match cache {
+        Some(c) => {
+            let inputs: Vec<_> = pages
+                .iter()
+                .zip(&topic_sets)
+                .map(|(p, ts)| (&p.url, p.kind, &p.lang, p.date, ts))
+                .collect();
+            c.related.get_or("related", cache::sign(inputs), rank_all)
+        }
+        None => rank_all(),
+    };
+    for (pl, list) in linked.pages.iter_mut().zip(lists.iter()) {
+        pl.related.clone_from(list);
+    }
+}
+
+/// Every page's related interviews, ranked in parallel.
+fn rank_all(pages: &[Page], topic_sets: &[BTreeSet<&str>]) -> Vec<Vec<usize>> {
     // Index topic → interviews, so the cost grows with shared topics, not with pages squared.
     let mut by_topic: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
     for (i, p) in pages.iter().enumerate() {
@@ -103,13 +128,10 @@ pub(super) fn related(pages: &[Page], linked: &mut Linked) {
             }
         }
     }
-    let lists: Vec<Vec<usize>> = (0..pages.len())
+    (0..pages.len())
         .into_par_iter()
-        .map(|i| ranked(pages, &topic_sets, &by_topic, i))
-        .collect();
-    for (pl, list) in linked.pages.iter_mut().zip(lists) {
-        pl.related = list;
-    }
+        .map(|i| ranked(pages, topic_sets, &by_topic, i))
+        .collect()
 }
 
 /// The interviews most related to interview `i`: most shared topics first, then the newest.

@@ -86,6 +86,9 @@ pub(super) fn resolve_links(
                 None => {
                     let mut r = resolve_page(&site, i);
                     r.consulted_sig = consulted(&r.consulted);
+                    let mut sorted: Vec<(&String, &String)> = r.resolved.iter().collect();
+                    sorted.sort_unstable();
+                    r.resolved_sig = cache::sign(sorted);
                     let r = Arc::new(r);
                     c.resolved.put(&key, sig, r.clone());
                     r
@@ -97,9 +100,8 @@ pub(super) fn resolve_links(
         .collect();
     let mut back: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); pages.len()];
     for (i, r) in found.iter().enumerate() {
-        page_links[i]
-            .resolved
-            .extend(r.resolved.iter().map(|(k, v)| (k.clone(), v.clone())));
+        page_links[i].resolved = r.resolved.clone();
+        page_links[i].resolved_sig = r.resolved_sig;
         for &t in &r.targets {
             back[t].insert(i);
         }
@@ -113,7 +115,9 @@ pub(super) fn resolve_links(
 /// whose anchors were checked (and, when cached, a signature of their texts) and what was wrong.
 #[derive(Debug, Default)]
 pub struct PageResolved {
-    resolved: Vec<(String, String)>,
+    resolved: Arc<HashMap<String, String>>,
+    /// A signature of `resolved` (only when a cache keeps it).
+    resolved_sig: u64,
     targets: Vec<usize>,
     consulted: Vec<usize>,
     consulted_sig: u64,
@@ -170,7 +174,7 @@ fn resolve_page(site: &Site, i: usize) -> PageResolved {
             }
         }
     }
-    out.resolved = resolved.into_iter().collect();
+    out.resolved = Arc::new(resolved);
     out.consulted = consulted.into_iter().collect();
     out
 }
