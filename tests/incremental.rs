@@ -160,6 +160,16 @@ fn a_rebuild_after_each_kind_of_edit_equals_a_fresh_build() {
     );
     let inherited = rebuild_matches_fresh(root, &cache);
     assert_eq!(inherited.redone("check"), 2, "{inherited}");
+    // Its turns' topics, the only ones it shared with the first interview: the two are no longer
+    // related.
+    edit(
+        root,
+        "content/interviews/second.md",
+        "turns:\n  1: [chips]\n  2: [chips]\n",
+        "turns: {}\n",
+    );
+    let retopiced = rebuild_matches_fresh(root, &cache);
+    assert_eq!(retopiced.redone("related"), 1, "{retopiced}");
 
     // An annotation's note, a glossary definition, a template, the config.
     edit(
