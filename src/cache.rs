@@ -28,8 +28,8 @@ use crate::view::{PassageView, SpeakerTurn};
 
 mod signatures;
 pub use signatures::{
-    Signatures, global_signature, listing_signature, page_signatures, speaker_signature,
-    topic_signature,
+    Signatures, feed_signature, global_signature, listing_signature, page_signatures,
+    sitemap_signature, speaker_signature, topic_signature,
 };
 
 /// Results of one kind, by key, with the signature each was made from.
@@ -207,6 +207,8 @@ pub struct Cache {
     pub speaker_turns: Stash<SpeakerTurn>,
     /// Search documents of a page, tokenised, by page URL.
     pub search: Stash<Arc<(SearchPage, PageWork)>>,
+    /// The sitemap and the feeds, signed by what they list of every page.
+    pub publish: Stash<(String, Vec<Diagnostic>)>,
     /// Every page's related interviews, under one key: signed by every page's topics.
     pub related: Stash<Arc<Vec<Vec<usize>>>>,
     /// The glossary with the warnings reading it gave, signed by its file's bytes.
@@ -290,7 +292,7 @@ impl<V: Clone> Cycle for Stash<V> {
 
 impl Cache {
     /// Every stash, named as the serve log names its stage.
-    fn stashes(&self) -> [(&'static str, &dyn Cycle); 16] {
+    fn stashes(&self) -> [(&'static str, &dyn Cycle); 17] {
         [
             ("glossary", &self.glossary),
             ("templates", &self.templates),
@@ -304,6 +306,7 @@ impl Cache {
             ("render", &self.renders),
             ("listings", &self.listings),
             ("views", &self.views),
+            ("publish", &self.publish),
             ("export", &self.exports),
             ("passages", &self.passages),
             ("speaker turns", &self.speaker_turns),

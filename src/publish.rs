@@ -2,8 +2,11 @@
 //! `sitemap.xml` with language alternates, an Atom feed per language, `robots.txt`, and for GitHub
 //! Pages `.nojekyll` and `CNAME`. A file of the same name in `static/` wins over the generated one.
 
+use std::convert::Infallible;
+
 use quick_xml::escape::escape;
 
+use crate::cache;
 use crate::config::Config;
 use crate::error::Diagnostics;
 use crate::page::PageKind;
@@ -15,7 +18,15 @@ use crate::write::Plan;
 pub fn add(plan: &mut Plan, ctx: &Ctx, jobs: &[Job], diags: &Diagnostics) {
     let config = ctx.config;
     let mut outputs = vec![
-        ("sitemap.xml".to_string(), sitemap(ctx, jobs)),
+        (
+            "sitemap.xml".to_string(),
+            kept(
+                ctx,
+                "sitemap.xml",
+                || cache::sitemap_signature(ctx, jobs),
+                || sitemap(ctx, jobs),
+            ),
+        ),
         ("robots.txt".to_string(), robots(config)),
         // GitHub Pages runs Jekyll unless told not to; Jekyll drops files starting with `_`.
         (".nojekyll".to_string(), String::new()),
@@ -29,7 +40,13 @@ pub fn add(plan: &mut Plan, ctx: &Ctx, jobs: &[Job], diags: &Diagnostics) {
             .strip_prefix(&config.base_path)
             .unwrap_or(&path)
             .to_string();
-        outputs.push((rel, feed(ctx, &l.key)));
+        let made = kept(
+            ctx,
+            &rel,
+            || cache::feed_signature(ctx, &l.key),
+            || feed(ctx, &l.key),
+        );
+        outputs.push((rel, made));
     }
     for (path, text) in outputs {
         if plan.paths().any(|p| p == path) {
@@ -45,6 +62,17 @@ pub fn add(plan: &mut Plan, ctx: &Ctx, jobs: &[Job], diags: &Diagnostics) {
             diags,
         );
     }
+}
+
+/// With a cache (`gloss serve`), a file whose signature is unchanged is the previous build's.
+fn kept(ctx: &Ctx, key: &str, sig: impl FnOnce() -> u64, make: impl FnOnce() -> String) -> String {
+    let Some(c) = ctx.cache else {
+        return make();
+    };
+    let made = c
+        .publish
+        .replaying(ctx.diags, key, sig(), || Ok::<_, Infallible>(make()));
+    made.unwrap_or_else(|e| match e {})
 }
 
 /// Every version of a rendered page: (language key, site-absolute URL). The same pairs the page's

@@ -210,6 +210,41 @@ pub fn listing_signature(ctx: &Ctx, job: &Job) -> Option<u64> {
     }
 }
 
+/// An Atom feed's signature: its language's interviews as listings show them (title, summary,
+/// date, URL) and the site's newest date, which dates undated entries.
+pub fn feed_signature(ctx: &Ctx, lang: &str) -> u64 {
+    let entries: Vec<u64> = (0..ctx.pages.len())
+        .filter(|&i| ctx.pages[i].lang == lang && ctx.pages[i].kind == PageKind::Interview)
+        .map(|i| ctx.sigs.listed[i])
+        .collect();
+    let newest = ctx.pages.iter().filter_map(|p| p.date).max();
+    sign(("feed", ctx.sigs.global, lang, newest, entries))
+}
+
+/// The sitemap's signature: every rendered page's URL and date, and the versions it names
+/// (its translations, and theirs that have a parallel page).
+pub fn sitemap_signature(ctx: &Ctx, jobs: &[Job]) -> u64 {
+    let page = |i: usize| {
+        let versions: Vec<(u64, bool)> = ctx
+            .linked
+            .group(i)
+            .iter()
+            .map(|&j| (ctx.sigs.listed[j], ctx.parallel_partner(j).is_some()))
+            .collect();
+        (ctx.sigs.listed[i], versions)
+    };
+    let entries: Vec<_> = jobs
+        .par_iter()
+        .map(|job| match job {
+            Job::Page(i) => (0, page(*i), None),
+            Job::Parallel(i, _) => (1, page(*i), None),
+            Job::Speaker(lang, slug) => (2, (0, Vec::new()), Some(format!("{lang}/{slug}"))),
+            other => (3, (0, Vec::new()), Some(format!("{other:?}"))),
+        })
+        .collect();
+    sign(("sitemap", ctx.sigs.global, entries))
+}
+
 /// The front matter of a page's translation group: a translation inherits what it leaves out.
 fn group_front(ctx: &Ctx, page: usize) -> u64 {
     let fronts: Vec<u64> = ctx
