@@ -209,6 +209,8 @@ pub struct Cache {
     pub search: Stash<Arc<(SearchPage, PageWork)>>,
     /// The sitemap and the feeds, signed by what they list of every page.
     pub publish: Stash<(String, Vec<Diagnostic>)>,
+    /// The search index's postings with the pages they were made from (search/postings.rs).
+    pub postings: Mutex<crate::search::postings::Kept>,
     /// Every page's related interviews, under one key: signed by every page's topics.
     pub related: Stash<Arc<Vec<Vec<usize>>>>,
     /// The glossary with the warnings reading it gave, signed by its file's bytes.

@@ -11,12 +11,13 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeSet;
-use std::sync::Arc;
+use std::sync::Mutex;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde_json::json;
 
 use super::docs::{Kind, SearchPage};
+use super::postings::{Indexed, Kept, with_postings};
 use super::tokenize::{FOLD, each_token, fold_into, table_for};
 use crate::config::Config;
 use crate::page::PageKind;
@@ -164,12 +165,11 @@ fn utf16_cmp(a: &str, b: &str) -> std::cmp::Ordering {
 }
 
 /// Writes sorted terms and their postings into shards, CJK terms grouped by first character.
-fn write_shards<S: AsRef<str>>(terms: &[(S, Vec<u32>)]) -> (Vec<String>, Vec<String>) {
+fn write_shards(terms: &[(&str, &[u32])]) -> (Vec<String>, Vec<String>) {
     let mut shards: Vec<String> = Vec::new();
     let mut firsts = Vec::new();
     let mut head: Option<char> = None;
-    for (term, ids) in terms {
-        let term = term.as_ref();
+    for &(term, ids) in terms {
         if shards.last().is_none_or(|s| s.len() >= SHARD_BYTES) {
             shards.push(String::new());
             firsts.push(term.to_string());
@@ -209,7 +209,7 @@ pub struct PageWork {
 }
 
 impl PageWork {
-    fn terms(&self) -> impl Iterator<Item = &str> {
+    pub fn terms(&self) -> impl Iterator<Item = &str> {
         let mut start = 0;
         self.ends.iter().map(move |&e| {
             let t = &self.terms[start..e as usize];
@@ -270,8 +270,9 @@ pub fn work(page: &SearchPage) -> PageWork {
     w
 }
 
-/// The index of `pages`, each with its `work`, merged in site order.
-pub fn build(pages: Vec<Arc<(SearchPage, PageWork)>>, config: &Config) -> Files {
+/// The index of `pages`, each with its `work`, merged in site order. `keep`: where `gloss serve`
+/// keeps the postings from one build to the next.
+pub fn build(pages: Vec<Indexed>, config: &Config, keep: Option<&Mutex<Kept>>) -> Files {
     // Pages by language, so the pages holding a word are close together and their gaps small.
     let lang_pos = |l: &str| {
         config
@@ -282,23 +283,20 @@ pub fn build(pages: Vec<Arc<(SearchPage, PageWork)>>, config: &Config) -> Files 
     };
     let mut order: Vec<usize> = (0..pages.len()).collect();
     order.sort_by_key(|&i| lang_pos(&pages[i].0.lang));
+    let pages: Vec<Indexed> = order.iter().map(|&i| pages[i].clone()).collect();
 
     let mut group_of: FxHashMap<&str, usize> = FxHashMap::default();
-    let mut postings: FxHashMap<&str, Vec<u32>> = FxHashMap::default();
     let mut rows = Vec::new();
     let mut used_chars = BTreeSet::new();
     let mut stats = Stats::default();
     let mut files = Vec::new();
-    for (n, &i) in order.iter().enumerate() {
-        let (p, work) = (&pages[i].0, &pages[i].1);
+    for (n, page) in pages.iter().enumerate() {
+        let (p, work) = (&page.0, &page.1);
         let next = group_of.len();
         let group = *group_of.entry(&p.key).or_insert(next);
         let length = work.length;
         stats.text_bytes += work.text_bytes;
         used_chars.extend(work.chars.iter().copied());
-        for t in work.terms() {
-            postings.entry(t).or_default().push(n as u32);
-        }
         rows.push(json!([
             p.url,
             p.title,
@@ -312,13 +310,16 @@ pub fn build(pages: Vec<Arc<(SearchPage, PageWork)>>, config: &Config) -> Files 
         files.push((format!("search-index/page-{n}.json"), work.store.clone()));
     }
     stats.pages = rows.len();
-    stats.terms = postings.len();
-
-    let mut terms: Vec<(&str, Vec<u32>)> = postings.into_iter().collect();
-    terms.sort_unstable_by(|a, b| utf16_cmp(a.0, b.0));
-    let (shards, firsts) = write_shards(&terms);
-    drop(terms);
     drop(group_of);
+    let (shards, firsts) = with_postings(&pages, keep, |postings| {
+        stats.terms = postings.len();
+        let mut terms: Vec<(&str, &[u32])> = postings
+            .iter()
+            .map(|(t, ids)| (&**t, ids.as_slice()))
+            .collect();
+        terms.sort_unstable_by(|a, b| utf16_cmp(a.0, b.0));
+        write_shards(&terms)
+    });
     stats.shards = shards.len();
     for (k, s) in shards.into_iter().enumerate() {
         stats.index_bytes += s.len();
@@ -399,12 +400,12 @@ mod tests {
 
     #[test]
     fn cjk_terms_share_their_first_character() {
-        let terms = vec![
-            ("ai".to_string(), vec![0]),
-            ("晶".to_string(), vec![1]),
-            ("晶体".to_string(), vec![1, 2]),
-            ("晶片".to_string(), vec![2]),
-            ("锚定".to_string(), vec![1]),
+        let terms: Vec<(&str, &[u32])> = vec![
+            ("ai", &[0]),
+            ("晶", &[1]),
+            ("晶体", &[1, 2]),
+            ("晶片", &[2]),
+            ("锚定", &[1]),
         ];
         let (shards, firsts) = write_shards(&terms);
         assert_eq!(shards, ["aiA|晶B体BA片C|锚定B"]);

@@ -4,6 +4,7 @@
 
 pub mod docs;
 pub mod index;
+pub mod postings;
 pub mod tokenize;
 
 pub use index::Stats;
@@ -15,7 +16,7 @@ use crate::render::Output;
 /// The search files of the site, and their sizes.
 pub fn outputs(ctx: &Ctx) -> (Vec<Output>, Stats) {
     let pages = docs::collect(ctx);
-    let built = index::build(pages, ctx.config);
+    let built = index::build(pages, ctx.config, ctx.cache.map(|c| &c.postings));
     let files = built
         .files
         .into_iter()

@@ -1,0 +1,148 @@
+//! The index's pages in order, each with its terms → every term's postings (the increasing
+//! numbers of the pages holding it). `gloss serve` keeps them from one build to the next and
+//! updates them for the pages whose terms changed, instead of gathering every page's terms again.
+
+use std::sync::{Arc, Mutex};
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use super::docs::SearchPage;
+use super::index::PageWork;
+
+/// A page of the index with the work done on it.
+pub type Indexed = Arc<(SearchPage, PageWork)>;
+
+/// Postings kept for the next build, with the pages they were made from.
+#[derive(Default)]
+pub struct Kept {
+    pages: Vec<Indexed>,
+    postings: FxHashMap<Box<str>, Vec<u32>>,
+}
+
+/// Past this share of pages changed, gathering every page's terms again is as quick.
+const UPDATE_AT_MOST: usize = 8; // one page in eight
+
+/// Calls `f` with every term's postings for `pages` (in index order): from the previous build's
+/// when `keep` holds them, and left there for the next.
+pub fn with_postings<R>(
+    pages: &[Indexed],
+    keep: Option<&Mutex<Kept>>,
+    f: impl FnOnce(&FxHashMap<Box<str>, Vec<u32>>) -> R,
+) -> R {
+    let Some(keep) = keep else {
+        return f(&gather(pages));
+    };
+    let kept = std::mem::take(&mut *keep.lock().expect("postings lock"));
+    let changed: Vec<usize> = if kept.pages.len() == pages.len() {
+        (0..pages.len())
+            .filter(|&n| !Arc::ptr_eq(&kept.pages[n], &pages[n]))
+            .collect()
+    } else {
+        (0..pages.len()).collect()
+    };
+    let postings = if changed.len() * UPDATE_AT_MOST <= pages.len() {
+        let mut postings = kept.postings;
+        for n in changed {
+            update(&mut postings, n as u32, &kept.pages[n].1, &pages[n].1);
+        }
+        postings
+    } else {
+        gather(pages)
+    };
+    let made = f(&postings);
+    // Kept whether the build succeeds or not: they are the postings of `pages`, whatever it became.
+    *keep.lock().expect("postings lock") = Kept {
+        pages: pages.to_vec(),
+        postings,
+    };
+    made
+}
+
+/// Every page's terms gathered afresh.
+fn gather(pages: &[Indexed]) -> FxHashMap<Box<str>, Vec<u32>> {
+    let mut postings: FxHashMap<&str, Vec<u32>> = FxHashMap::default();
+    for (n, page) in pages.iter().enumerate() {
+        for t in page.1.terms() {
+            postings.entry(t).or_default().push(n as u32);
+        }
+    }
+    postings
+        .into_iter()
+        .map(|(t, ids)| (Box::from(t), ids))
+        .collect()
+}
+
+/// Page `n`'s terms were `old`'s and are now `new`'s: `n` leaves the postings of the terms it
+/// lost and joins those of the terms it gained, in order.
+fn update(postings: &mut FxHashMap<Box<str>, Vec<u32>>, n: u32, old: &PageWork, new: &PageWork) {
+    let before: FxHashSet<&str> = old.terms().collect();
+    let after: FxHashSet<&str> = new.terms().collect();
+    for t in before.difference(&after) {
+        if let Some(ids) = postings.get_mut(*t) {
+            if let Ok(at) = ids.binary_search(&n) {
+                ids.remove(at);
+            }
+            if ids.is_empty() {
+                postings.remove(*t);
+            }
+        }
+    }
+    for t in after.difference(&before) {
+        let ids = postings.entry(Box::from(*t)).or_default();
+        if let Err(at) = ids.binary_search(&n) {
+            ids.insert(at, n);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::page::PageKind;
+    use crate::search::docs::{Kind, SearchDoc};
+    use crate::search::index::work;
+
+    fn page(url: &str, text: &str) -> Indexed {
+        let page = SearchPage {
+            url: url.into(),
+            title: url.into(),
+            lang: "en".into(),
+            key: url.into(),
+            kind: PageKind::Page,
+            docs: vec![SearchDoc {
+                kind: Kind::Page,
+                anchor: String::new(),
+                label: String::new(),
+                text: text.into(),
+            }],
+        };
+        let w = work(&page);
+        Arc::new((page, w))
+    }
+
+    fn sorted(p: &FxHashMap<Box<str>, Vec<u32>>) -> Vec<(String, Vec<u32>)> {
+        let mut v: Vec<_> = p
+            .iter()
+            .map(|(t, ids)| (t.to_string(), ids.clone()))
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn postings_updated_for_a_changed_page_equal_postings_gathered_afresh() {
+        let keep = Mutex::new(Kept::default());
+        let mut pages: Vec<Indexed> = (0..16)
+            .map(|n| page(&format!("/p{n}/"), &format!("chips apps page{n} 晶片")))
+            .collect();
+        with_postings(&pages, Some(&keep), |_| ());
+        // One page loses `chips` and `晶片`, gains `sora`; another gains a word only it has.
+        pages[3] = page("/p3/", "apps page3 sora");
+        pages[9] = page("/p9/", "chips apps page9 晶片 copyright");
+        let updated = with_postings(&pages, Some(&keep), sorted);
+        assert_eq!(updated, sorted(&gather(&pages)));
+        assert!(updated.contains(&("sora".to_string(), vec![3])));
+        let chips = updated.iter().find(|(t, _)| t == "晶片").unwrap();
+        assert!(!chips.1.contains(&3) && chips.1.contains(&9));
+    }
+}
