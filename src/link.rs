@@ -45,6 +45,8 @@ pub struct PageLinks {
     pub anchors: Anchors,
     /// The glossary terms linked on this page: (term index, anchor), ordered by anchor.
     pub terms_found: Arc<[(usize, Arc<str>)]>,
+    /// A signature of `terms_found` when a cache keeps it and it is not empty, else 0.
+    pub terms_sig: u64,
     /// Resolved Markdown link destinations: as written → URL to use.
     pub resolved: Arc<HashMap<String, String>>,
     /// A signature of `resolved` when a cache keeps it (`gloss serve`), else 0.
@@ -191,6 +193,9 @@ pub fn link(
                 place_notes(p, &foreign, &mut pl);
                 find_terms(p, matcher, glossary, config, &mut pl);
                 pl.terms_found = terms_found(&pl, &term_index);
+                if cache.is_some() && !pl.terms_found.is_empty() {
+                    pl.terms_sig = cache::sign(&pl.terms_found);
+                }
                 pl
             };
             match (cache, base) {

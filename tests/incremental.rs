@@ -170,6 +170,15 @@ fn a_rebuild_after_each_kind_of_edit_equals_a_fresh_build() {
     );
     let retopiced = rebuild_matches_fresh(root, &cache);
     assert_eq!(retopiced.redone("related"), 1, "{retopiced}");
+    // A turn that no longer names a glossary term: the glossary lists one place fewer.
+    edit(
+        root,
+        "content/interviews/second.md",
+        "不夠，晶體管還要",
+        "不夠，電子開關還要",
+    );
+    let unglossed = rebuild_matches_fresh(root, &cache);
+    assert!(unglossed.redone("views") >= 1, "{unglossed}");
 
     // An annotation's note, a glossary definition, a template, the config.
     edit(

@@ -143,10 +143,11 @@ pub fn speaker_signature(ctx: &Ctx, lang: &str, slug: &str) -> u64 {
         .get(slug)
         .map(Vec::as_slice)
         .unwrap_or(&[]);
-    let listed: Vec<(u64, usize)> = turns
-        .iter()
-        .filter(|&&(page, _)| ctx.listed_in(page, lang))
-        .map(|&(page, t)| (ctx.sigs.pages[page], t))
+    // A page's turns are next to each other: whether it is listed is asked once per page.
+    let listed: Vec<(u64, &[(usize, usize)])> = turns
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter(|run| ctx.listed_in(run[0].0, lang))
+        .map(|run| (ctx.sigs.pages[run[0].0], run))
         .collect();
     // The speaker is named as declared where they first speak, in whatever language.
     let declared = turns.first().map(|&(page, _)| ctx.sigs.pages[page]);
@@ -176,31 +177,27 @@ pub fn listing_signature(ctx: &Ctx, job: &Job) -> Option<u64> {
                 .iter()
                 .map(|(slug, turns)| {
                     let declared = ctx.speaker(slug).map(|s| format!("{s:?}"));
-                    let mut pages: Vec<(&str, u64)> = Vec::new();
-                    let mut count = 0usize;
-                    for &(p, _) in turns.iter().filter(|&&(p, _)| ctx.listed_in(p, lang)) {
-                        count += 1;
-                        let url = ctx.pages[p].url.as_str();
-                        if pages.last().is_none_or(|&(u, _)| u != url) {
-                            pages.push((url, group_front(ctx, p)));
-                        }
-                    }
-                    (slug, declared, pages, count)
+                    // A page's turns are next to each other: each page is looked at once.
+                    let pages: Vec<(&str, u64, usize)> = turns
+                        .chunk_by(|a, b| a.0 == b.0)
+                        .filter(|run| ctx.listed_in(run[0].0, lang))
+                        .map(|run| {
+                            let p = run[0].0;
+                            (ctx.pages[p].url.as_str(), group_front(ctx, p), run.len())
+                        })
+                        .collect();
+                    (slug, declared, pages)
                 })
                 .collect();
             Some(sign(("speakers", sigs.global, lang, speakers)))
         }
         Job::Glossary(lang) => {
-            let occurrences: Vec<Vec<(u64, &str)>> = ctx
-                .linked
-                .occurrences
-                .iter()
-                .map(|os| {
-                    os.iter()
-                        .filter(|o| ctx.pages[o.page].lang == *lang)
-                        .map(|o| (sigs.listed[o.page], &*o.anchor))
-                        .collect()
-                })
+            // Each page's occurrences are signed with its links (link.rs): the pages showing
+            // terms, with what the glossary shows of them and which terms where.
+            let occurrences: Vec<(u64, u64)> = (0..ctx.pages.len())
+                .filter(|&i| ctx.pages[i].lang == *lang)
+                .map(|i| (sigs.listed[i], ctx.linked.pages[i].terms_sig))
+                .filter(|&(_, terms)| terms != 0)
                 .collect();
             Some(sign(("glossary", sigs.global, lang, occurrences)))
         }
