@@ -7,70 +7,64 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use super::{Linked, Passage, PassageKind, push_keyed};
+use super::{Linked, Passage, PassageKind, extend_keyed};
 use crate::cache::{self, Cache};
 use crate::page::{Page, PageKind};
 
 /// Every section, turn and annotation tagged with each topic, by topic.
 pub(super) fn gather_passages(pages: &[Page], linked: &mut Linked) {
+    // Each page's passages are found in parallel and grouped by topic (keeping their order), so
+    // each topic's list is looked up once per page, not once per passage.
+    let found: Vec<Vec<(&str, Passage)>> = pages
+        .par_iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let mut found = page_passages(i, p, linked);
+            found.sort_by_key(|(t, _)| *t);
+            found
+        })
+        .collect();
     let mut passages: BTreeMap<String, Vec<Passage>> = BTreeMap::new();
-    for (i, p) in pages.iter().enumerate() {
+    for found in found {
+        for run in found.chunk_by(|a, b| a.0 == b.0) {
+            extend_keyed(&mut passages, run[0].0, run.iter().map(|(_, q)| q.clone()));
+        }
+    }
+    linked.passages = passages;
+}
+
+/// Page `i`'s passages with their topics, in page order: the page itself, its sections, its
+/// tagged turns, its placed annotations.
+fn page_passages<'p>(i: usize, p: &'p Page, linked: &Linked) -> Vec<(&'p str, Passage)> {
+    let mut found = Vec::new();
+    let mut push = |t: &'p str, kind| found.push((t, Passage { page: i, kind }));
+    if p.kind != PageKind::Topic {
         for t in &p.topics {
-            if p.kind != PageKind::Topic {
-                push_keyed(
-                    &mut passages,
-                    t,
-                    Passage {
-                        page: i,
-                        kind: PassageKind::Page,
-                    },
-                );
-            }
+            push(t, PassageKind::Page);
         }
-        for (s, sec) in p.doc.sections.iter().enumerate() {
-            for t in &sec.topics {
-                push_keyed(
-                    &mut passages,
-                    t,
-                    Passage {
-                        page: i,
-                        kind: PassageKind::Section(s),
-                    },
-                );
-            }
+    }
+    for (s, sec) in p.doc.sections.iter().enumerate() {
+        for t in &sec.topics {
+            push(t, PassageKind::Section(s));
         }
-        if let Some(iv) = &p.interview {
-            for (n, ts) in &iv.turn_topics {
-                for t in ts {
-                    if (*n as usize) <= p.doc.turns.len() && *n > 0 {
-                        push_keyed(
-                            &mut passages,
-                            t,
-                            Passage {
-                                page: i,
-                                kind: PassageKind::Turn(*n as usize - 1),
-                            },
-                        );
-                    }
+    }
+    if let Some(iv) = &p.interview {
+        for (n, ts) in &iv.turn_topics {
+            for t in ts {
+                if (*n as usize) <= p.doc.turns.len() && *n > 0 {
+                    push(t, PassageKind::Turn(*n as usize - 1));
                 }
             }
-            for (a, ann) in iv.annotations.iter().enumerate() {
-                if linked.pages[i].anchors.get(a).is_some_and(Option::is_some) {
-                    for t in &ann.topics {
-                        push_keyed(
-                            &mut passages,
-                            t,
-                            Passage {
-                                page: i,
-                                kind: PassageKind::Annotation(a),
-                            },
-                        );
-                    }
+        }
+        for (a, ann) in iv.annotations.iter().enumerate() {
+            if linked.pages[i].anchors.get(a).is_some_and(Option::is_some) {
+                for t in &ann.topics {
+                    push(t, PassageKind::Annotation(a));
                 }
             }
         }
     }
-    linked.passages = passages;
+    found
 }
 
 /// Interviews sharing topics, most shared first. With a cache, taken from the previous build
