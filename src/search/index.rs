@@ -311,12 +311,8 @@ pub fn build(pages: Vec<Indexed>, config: &Config, keep: Option<&Mutex<Kept>>) -
     }
     stats.pages = rows.len();
     drop(group_of);
-    let (shards, firsts) = with_postings(&pages, keep, |postings| {
-        stats.terms = postings.len();
-        let mut terms: Vec<(&str, &[u32])> = postings
-            .iter()
-            .map(|(t, ids)| (&**t, ids.as_slice()))
-            .collect();
+    let (shards, firsts) = with_postings(&pages, keep, |mut terms| {
+        stats.terms = terms.len();
         terms.sort_unstable_by(|a, b| utf16_cmp(a.0, b.0));
         write_shards(&terms)
     });

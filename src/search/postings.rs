@@ -22,15 +22,20 @@ pub struct Kept {
 /// Past this share of pages changed, gathering every page's terms again is as quick.
 const UPDATE_AT_MOST: usize = 8; // one page in eight
 
-/// Calls `f` with every term's postings for `pages` (in index order): from the previous build's
-/// when `keep` holds them, and left there for the next.
+/// Calls `f` with every term and its postings for `pages` (in index order, terms in no order):
+/// from the previous build's when `keep` holds them, and left there for the next.
 pub fn with_postings<R>(
     pages: &[Indexed],
     keep: Option<&Mutex<Kept>>,
-    f: impl FnOnce(&FxHashMap<Box<str>, Vec<u32>>) -> R,
+    f: impl FnOnce(Vec<(&str, &[u32])>) -> R,
 ) -> R {
     let Some(keep) = keep else {
-        return f(&gather(pages));
+        // Nothing is kept: the terms stay slices of the pages' own.
+        let postings = gather(pages);
+        return f(postings
+            .iter()
+            .map(|(t, ids)| (*t, ids.as_slice()))
+            .collect());
     };
     let kept = std::mem::take(&mut *keep.lock().expect("postings lock"));
     let changed: Vec<usize> = if kept.pages.len() == pages.len() {
@@ -47,9 +52,12 @@ pub fn with_postings<R>(
         }
         postings
     } else {
-        gather(pages)
+        owned(gather(pages))
     };
-    let made = f(&postings);
+    let made = f(postings
+        .iter()
+        .map(|(t, ids)| (&**t, ids.as_slice()))
+        .collect());
     // Kept whether the build succeeds or not: they are the postings of `pages`, whatever it became.
     *keep.lock().expect("postings lock") = Kept {
         pages: pages.to_vec(),
@@ -59,13 +67,18 @@ pub fn with_postings<R>(
 }
 
 /// Every page's terms gathered afresh.
-fn gather(pages: &[Indexed]) -> FxHashMap<Box<str>, Vec<u32>> {
+fn gather(pages: &[Indexed]) -> FxHashMap<&str, Vec<u32>> {
     let mut postings: FxHashMap<&str, Vec<u32>> = FxHashMap::default();
     for (n, page) in pages.iter().enumerate() {
         for t in page.1.terms() {
             postings.entry(t).or_default().push(n as u32);
         }
     }
+    postings
+}
+
+/// Postings that can outlive the pages' work.
+fn owned(postings: FxHashMap<&str, Vec<u32>>) -> FxHashMap<Box<str>, Vec<u32>> {
     postings
         .into_iter()
         .map(|(t, ids)| (Box::from(t), ids))
@@ -120,10 +133,10 @@ mod tests {
         Arc::new((page, w))
     }
 
-    fn sorted(p: &FxHashMap<Box<str>, Vec<u32>>) -> Vec<(String, Vec<u32>)> {
+    fn sorted(p: Vec<(&str, &[u32])>) -> Vec<(String, Vec<u32>)> {
         let mut v: Vec<_> = p
             .iter()
-            .map(|(t, ids)| (t.to_string(), ids.clone()))
+            .map(|(t, ids)| (t.to_string(), ids.to_vec()))
             .collect();
         v.sort();
         v
@@ -140,7 +153,8 @@ mod tests {
         pages[3] = page("/p3/", "apps page3 sora");
         pages[9] = page("/p9/", "chips apps page9 晶片 copyright");
         let updated = with_postings(&pages, Some(&keep), sorted);
-        assert_eq!(updated, sorted(&gather(&pages)));
+        let fresh = with_postings(&pages, None, sorted);
+        assert_eq!(updated, fresh);
         assert!(updated.contains(&("sora".to_string(), vec![3])));
         let chips = updated.iter().find(|(t, _)| t == "晶片").unwrap();
         assert!(!chips.1.contains(&3) && chips.1.contains(&9));
