@@ -18,7 +18,7 @@ use crate::parse::BlockKind;
 
 mod gather;
 mod resolve;
-use gather::{gather_passages, related};
+use gather::{SpeakerTurns, gather_passages, related, speakers_turns};
 use resolve::resolve_links;
 pub use resolve::{PageResolved, page_ids};
 
@@ -238,36 +238,6 @@ pub fn link(
         extend_keyed(&mut linked.speaker_turns, slug, turns.into_iter());
     }
     linked
-}
-
-/// A speaker's slug and their turns in one interview: (page, turn).
-type SpeakerTurns<'p> = (&'p String, Vec<(usize, usize)>);
-
-/// Interview `i`'s turns by speaker slug: (page, turn) in order, slugs in order.
-fn speakers_turns(i: usize, p: &Page) -> Vec<SpeakerTurns<'_>> {
-    let Some(iv) = &p.interview else {
-        return Vec::new();
-    };
-    // A label declared twice speaks as its first declaration.
-    let slug_of = |id: &str| iv.speakers.iter().find(|s| s.id == id).map(|s| &s.slug);
-    let mut slugs: Vec<&String> = iv.speakers.iter().map(|s| &s.slug).collect();
-    slugs.sort();
-    slugs.dedup();
-    slugs
-        .into_iter()
-        .map(|slug| {
-            let turns: Vec<(usize, usize)> = p
-                .doc
-                .turns
-                .iter()
-                .enumerate()
-                .filter(|(_, turn)| slug_of(&turn.speaker) == Some(slug))
-                .map(|(t, _)| (i, t))
-                .collect();
-            (slug, turns)
-        })
-        .filter(|(_, turns)| !turns.is_empty())
-        .collect()
 }
 
 /// The glossary terms a page links, by term index, ordered by anchor.

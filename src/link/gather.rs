@@ -1,5 +1,6 @@
 //! The linked pages → what gathers across them: each topic's passages (sections, turns and
-//! annotations tagged with it), and each interview's related interviews by shared topics.
+//! annotations tagged with it), each speaker's turns, and each interview's related interviews by
+//! shared topics.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
@@ -65,6 +66,36 @@ fn page_passages<'p>(i: usize, p: &'p Page, linked: &Linked) -> Vec<(&'p str, Pa
         }
     }
     found
+}
+
+/// A speaker's slug and their turns in one interview: (page, turn).
+pub(super) type SpeakerTurns<'p> = (&'p String, Vec<(usize, usize)>);
+
+/// Interview `i`'s turns by speaker slug: (page, turn) in order, slugs in order.
+pub(super) fn speakers_turns(i: usize, p: &Page) -> Vec<SpeakerTurns<'_>> {
+    let Some(iv) = &p.interview else {
+        return Vec::new();
+    };
+    // A label declared twice speaks as its first declaration.
+    let slug_of = |id: &str| iv.speakers.iter().find(|s| s.id == id).map(|s| &s.slug);
+    let mut slugs: Vec<&String> = iv.speakers.iter().map(|s| &s.slug).collect();
+    slugs.sort();
+    slugs.dedup();
+    slugs
+        .into_iter()
+        .map(|slug| {
+            let turns: Vec<(usize, usize)> = p
+                .doc
+                .turns
+                .iter()
+                .enumerate()
+                .filter(|(_, turn)| slug_of(&turn.speaker) == Some(slug))
+                .map(|(t, _)| (i, t))
+                .collect();
+            (slug, turns)
+        })
+        .filter(|(_, turns)| !turns.is_empty())
+        .collect()
 }
 
 /// Interviews sharing topics, most shared first. With a cache, taken from the previous build
