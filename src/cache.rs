@@ -271,6 +271,20 @@ impl<V: Clone> Stash<(V, Vec<Diagnostic>)> {
         }
         Ok(v)
     }
+
+    /// Like `replaying`, for a `make` that cannot fail.
+    pub fn replayed(
+        &self,
+        diags: &Diagnostics,
+        key: &str,
+        sig: u64,
+        make: impl FnOnce() -> V,
+    ) -> V {
+        let made: Result<V, std::convert::Infallible> =
+            self.replaying(diags, key, sig, || Ok(make()));
+        let Ok(v) = made;
+        v
+    }
 }
 
 /// What a build does with every stash, whatever it holds.

@@ -32,7 +32,6 @@ pub mod view;
 pub mod write;
 
 use std::collections::HashSet;
-use std::convert::Infallible;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -180,7 +179,6 @@ fn run(opts: &Options, cache: Option<&cache::Cache>, keep: bool) -> Result<Built
         memo: Default::default(),
         cache,
         sigs: Default::default(),
-        templates_sig,
     };
     if cache.is_some() {
         let global = cache::global_signature(&ctx, templates_sig, glossary_sig);
@@ -289,14 +287,13 @@ fn read_glossary(
     let Some(g) = source else {
         return Arc::default();
     };
-    let read = || Ok::<_, Infallible>(Arc::new(glossary::load(&g.path, &g.shown, diags)));
-    let made = match cache {
+    let read = || Arc::new(glossary::load(&g.path, &g.shown, diags));
+    match cache {
         Some(c) => c
             .glossary
-            .replaying(diags, &g.shown.to_string_lossy(), sig, read),
+            .replayed(diags, &g.shown.to_string_lossy(), sig, read),
         None => read(),
-    };
-    made.unwrap_or_else(|e| match e {})
+    }
 }
 
 /// The templates, compiled again only when a file of the templates folder changed: Tera parses
@@ -307,16 +304,11 @@ fn read_templates(
     diags: &Diagnostics,
     cache: Option<&cache::Cache>,
 ) -> Option<Arc<tera::Tera>> {
-    let read = || {
-        Ok::<_, Infallible>(
-            render::load_templates(&config.templates_dir, &config.root, diags).map(Arc::new),
-        )
-    };
-    let made = match cache {
-        Some(c) => c.templates.replaying(diags, "templates", sig, read),
+    let read = || render::load_templates(&config.templates_dir, &config.root, diags).map(Arc::new);
+    match cache {
+        Some(c) => c.templates.replayed(diags, "templates", sig, read),
         None => read(),
-    };
-    made.unwrap_or_else(|e| match e {})
+    }
 }
 
 /// Parses every page body (in parallel); interviews recognise their speakers' labels.

@@ -27,8 +27,6 @@ pub struct Ctx<'a> {
     /// The previous build's results (`gloss serve`), and each page's signature to look them up.
     pub cache: Option<&'a crate::cache::Cache>,
     pub sigs: crate::cache::Signatures,
-    /// The templates folder's signature (`gloss serve`; 0 otherwise).
-    pub templates_sig: u64,
 }
 
 impl<'a> Ctx<'a> {

@@ -2,8 +2,6 @@
 //! `sitemap.xml` with language alternates, an Atom feed per language, `robots.txt`, and for GitHub
 //! Pages `.nojekyll` and `CNAME`. A file of the same name in `static/` wins over the generated one.
 
-use std::convert::Infallible;
-
 use quick_xml::escape::escape;
 
 use crate::cache;
@@ -69,10 +67,7 @@ fn kept(ctx: &Ctx, key: &str, sig: impl FnOnce() -> u64, make: impl FnOnce() -> 
     let Some(c) = ctx.cache else {
         return make();
     };
-    let made = c
-        .publish
-        .replaying(ctx.diags, key, sig(), || Ok::<_, Infallible>(make()));
-    made.unwrap_or_else(|e| match e {})
+    c.publish.replayed(ctx.diags, key, sig(), make)
 }
 
 /// Every version of a rendered page: (language key, site-absolute URL). The same pairs the page's

@@ -57,14 +57,11 @@ impl Ctx<'_> {
             return self.passage_view(page, kind, lang);
         };
         let key = format!("{}|{kind:?}|{lang}", self.pages[page].url);
-        let made: Result<_, std::convert::Infallible> =
-            cache
-                .passages
-                .replaying(self.diags, &key, self.sigs.pages[page], || {
-                    Ok(self.passage_view(page, kind, lang))
-                });
-        let Ok(view) = made;
-        view
+        cache
+            .passages
+            .replayed(self.diags, &key, self.sigs.pages[page], || {
+                self.passage_view(page, kind, lang)
+            })
     }
 
     fn passage_view(&self, page: usize, kind: &PassageKind, lang: &str) -> PassageView {
