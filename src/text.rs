@@ -52,16 +52,7 @@ pub fn escape_html(s: &str) -> String {
 }
 
 pub fn push_escaped(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    pulldown_cmark_escape::escape_html(out, s).expect("writing to a String cannot fail");
 }
 
 /// The scheme of `url` as a browser reads it (the WHATWG URL parser's first steps: ASCII tabs and
@@ -87,14 +78,7 @@ pub fn refused_scheme(url: &str) -> Option<String> {
 
 /// Escapes text content (not attribute values): only `&`, `<` and `>` need it there.
 pub fn push_escaped_text(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c => out.push(c),
-        }
-    }
+    pulldown_cmark_escape::escape_html_body_text(out, s).expect("writing to a String cannot fail");
 }
 
 /// Collapses runs of whitespace to one space and trims: the form quotes are compared in.
