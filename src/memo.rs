@@ -8,13 +8,13 @@ use std::sync::{Arc, Mutex};
 
 use crate::markdown;
 use crate::present::Ctx;
-use crate::view::TurnView;
+use crate::view::Prepared;
 
 /// Summaries share the note cache under this slot.
 const SUMMARY: usize = usize::MAX;
 
 /// A page's turn views and how many readers are still to take them.
-type SharedTurns = (Arc<Vec<TurnView>>, usize);
+type SharedTurns = (Arc<Vec<Prepared>>, usize);
 
 #[derive(Default)]
 pub struct Memo {
@@ -26,7 +26,7 @@ pub struct Memo {
 impl Ctx<'_> {
     /// Every turn of an interview, in order. Kept only until its last reader (its interview page
     /// and the parallel pages showing it) took it, so memory stays bounded by what is in flight.
-    pub fn turn_views(&self, page: usize) -> Arc<Vec<TurnView>> {
+    pub fn turn_views(&self, page: usize) -> Arc<Vec<Prepared>> {
         {
             let mut turns = self.memo.turns.lock().expect("memo lock");
             if let Some((views, left)) = turns.get_mut(&page) {
@@ -42,7 +42,7 @@ impl Ctx<'_> {
         let footnotes = markdown::number_footnotes(p.doc.blocks.iter());
         let views = Arc::new(
             (0..p.doc.turns.len())
-                .map(|t| self.turn_view(page, t, &footnotes))
+                .map(|t| Prepared::new(&self.turn_view(page, t, &footnotes)))
                 .collect::<Vec<_>>(),
         );
         let readers = self.turn_readers(page);

@@ -47,8 +47,11 @@ struct Full<T: Serialize> {
 }
 
 pub fn jobs(ctx: &Ctx) -> Vec<Job> {
-    let mut jobs: Vec<Job> = (0..ctx.pages.len()).map(Job::Page).collect();
+    // A page's parallel page right after it: both read the page's turn views, which are kept
+    // only until their last reader, so memory holds the interviews in flight, not all of them.
+    let mut jobs = Vec::with_capacity(ctx.pages.len() * 2);
     for i in 0..ctx.pages.len() {
+        jobs.push(Job::Page(i));
         if let Some(other) = ctx.parallel_partner(i) {
             jobs.push(Job::Parallel(i, other));
         }
