@@ -419,7 +419,10 @@ fn render_job(
     }
     let context = context?;
     let sources: Vec<(String, String, PathBuf)> = Vec::new();
-    let html = tera.render(&template, &context).map_err(|e| {
+    // Into bytes directly: `Tera::render` would check the whole page is UTF-8 (a fortieth of a
+    // build), and the output is bytes anyway.
+    let mut html = Vec::new();
+    tera.render_to(&template, &context, &mut html).map_err(|e| {
         let shown = PathBuf::from(format!("templates/{template}"));
         let mut d = tera_error(&e, &sources, &shown);
         if let Some(loc) = template_location(&e, &config.templates_dir, &config.root) {
@@ -438,7 +441,7 @@ fn render_job(
     })?;
     Ok(Output {
         path: out_path,
-        bytes: html.into_bytes().into(),
+        bytes: html.into(),
     })
 }
 

@@ -84,17 +84,12 @@ pub fn push_escaped_text(out: &mut String, s: &str) {
 /// Collapses runs of whitespace to one space and trims: the form quotes are compared in.
 pub fn squash_ws(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    let mut space = false;
-    for c in s.trim().chars() {
-        if c.is_whitespace() {
-            space = true;
-        } else {
-            if space {
-                out.push(' ');
-            }
-            space = false;
-            out.push(c);
+    // Whole runs at a time: this runs over every page's text for the search index.
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
         }
+        out.push_str(word);
     }
     out
 }
@@ -158,6 +153,24 @@ pub fn excerpt(s: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whitespace_runs_of_any_script_become_one_space() {
+        assert_eq!(squash_ws("  a\n\n b\u{3000}\t c  "), "a b c");
+        assert_eq!(squash_ws("算力\u{3000}\u{3000}供應"), "算力 供應");
+        assert_eq!(squash_ws(" \n "), "");
+    }
+
+    #[test]
+    fn escaping_covers_what_attributes_and_text_need() {
+        assert_eq!(
+            escape_html(r#"<a href="x">Tom's & 'Jerry'</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;Tom&#39;s &amp; &#39;Jerry&#39;&lt;/a&gt;"
+        );
+        let mut text = String::new();
+        push_escaped_text(&mut text, r#"1 < 2 & "3" > 'x'"#);
+        assert_eq!(text, r#"1 &lt; 2 &amp; "3" &gt; 'x'"#);
+    }
 
     #[test]
     fn slugs_keep_chinese() {
