@@ -422,23 +422,24 @@ fn render_job(
     // Into bytes directly: `Tera::render` would check the whole page is UTF-8 (a fortieth of a
     // build), and the output is bytes anyway.
     let mut html = Vec::new();
-    tera.render_to(&template, &context, &mut html).map_err(|e| {
-        let shown = PathBuf::from(format!("templates/{template}"));
-        let mut d = tera_error(&e, &sources, &shown);
-        if let Some(loc) = template_location(&e, &config.templates_dir, &config.root) {
-            d.location = Some(Box::new(loc));
-        }
-        if let Some(i) = page_for_errors {
-            d = d.related(
-                format!("while rendering {}", ctx.pages[i].shown.display()),
-                crate::error::Location {
-                    file: ctx.pages[i].shown.clone(),
-                    ..Default::default()
-                },
-            );
-        }
-        d
-    })?;
+    tera.render_to(&template, &context, &mut html)
+        .map_err(|e| {
+            let shown = PathBuf::from(format!("templates/{template}"));
+            let mut d = tera_error(&e, &sources, &shown);
+            if let Some(loc) = template_location(&e, &config.templates_dir, &config.root) {
+                d.location = Some(Box::new(loc));
+            }
+            if let Some(i) = page_for_errors {
+                d = d.related(
+                    format!("while rendering {}", ctx.pages[i].shown.display()),
+                    crate::error::Location {
+                        file: ctx.pages[i].shown.clone(),
+                        ..Default::default()
+                    },
+                );
+            }
+            d
+        })?;
     Ok(Output {
         path: out_path,
         bytes: html.into(),
