@@ -6,8 +6,7 @@
 //! never of timestamps alone, except to skip re-reading a file whose size and modification time
 //! are unchanged. A build that fails keeps the previous entries; only a good one replaces them.
 
-use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{BuildHasher, Hash};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -34,8 +33,8 @@ pub use signatures::{
 
 /// Results of one kind, by key, with the signature each was made from.
 pub struct Stash<V> {
-    prev: Mutex<HashMap<String, (u64, V)>>,
-    next: Mutex<HashMap<String, (u64, V)>>,
+    prev: Mutex<foldhash::HashMap<String, (u64, V)>>,
+    next: Mutex<foldhash::HashMap<String, (u64, V)>>,
     hits: AtomicUsize,
     misses: AtomicUsize,
 }
@@ -371,9 +370,7 @@ pub fn tree_signature(dir: &Path) -> u64 {
 
 /// A hash of anything hashable, for signatures.
 pub fn sign(parts: impl Hash) -> u64 {
-    let mut h = DefaultHasher::new();
-    parts.hash(&mut h);
-    h.finish()
+    foldhash::quality::FixedState::with_seed(0).hash_one(parts)
 }
 
 #[cfg(test)]
