@@ -19,13 +19,8 @@ pub fn svg(ctx: &Ctx, page: usize) -> (String, Vec<MapLegend>) {
         return (String::new(), Vec::new());
     }
     // Topics in a stable order; each gets a class the stylesheet colours (t0…t7, cycling).
-    let all: Vec<String> = ctx.linked.topics.keys().cloned().collect();
-    let class_of = |slug: &str| {
-        format!(
-            "map-t{}",
-            all.iter().position(|s| s == slug).unwrap_or(0) % 8
-        )
-    };
+    let all: Vec<&String> = ctx.linked.topics.keys().collect();
+    let class_of = |slug: &str| ctx.topic_class(slug);
     let lengths: Vec<usize> = turns
         .iter()
         .map(|t| {
@@ -118,7 +113,7 @@ pub fn svg(ctx: &Ctx, page: usize) -> (String, Vec<MapLegend>) {
         x += w;
     }
     out.push_str("</svg>");
-    used.sort_by_key(|s| all.iter().position(|a| a == s));
+    used.sort_by_key(|s| all.iter().position(|a| *a == s));
     let legend = ctx
         .topic_refs(&p.lang, &used)
         .into_iter()

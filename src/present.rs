@@ -167,9 +167,27 @@ impl<'a> Ctx<'a> {
                     url: self
                         .config
                         .url_path(lang, &format!("topics/{}/", crate::text::path_segment(s))),
+                    class: self.topic_class(s),
                 })
             })
             .collect()
+    }
+
+    /// A topic's colour class: its place among all topics (in slug order, as `topics` lists them
+    /// to templates) modulo 8, the stylesheet's `map-t0`…`map-t7`. Given to templates with each
+    /// topic, so a tag need not search `topics` for it (that loop was a tenth of rendering).
+    pub fn topic_class(&self, slug: &str) -> String {
+        let place = match self.linked.topics.contains_key(slug) {
+            true => {
+                use std::ops::Bound::{Excluded, Unbounded};
+                self.linked
+                    .topics
+                    .range::<str, _>((Unbounded, Excluded(slug)))
+                    .count()
+            }
+            false => 0,
+        };
+        format!("map-t{}", place % 8)
     }
 
     pub fn speaker_view(&self, lang: &str, s: &Speaker) -> SpeakerView {

@@ -93,6 +93,8 @@ pub struct TopicRef {
     pub slug: String,
     pub title: String,
     pub url: String,
+    /// The topic's colour class, `map-tN`, as in the topic map.
+    pub class: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
