@@ -13,6 +13,7 @@ use crate::page::PageKind;
 use crate::present::Ctx;
 use crate::view::*;
 
+mod filters;
 mod templates;
 pub use templates::load_templates;
 use templates::{template_location, tera_error};

@@ -44,6 +44,7 @@ pub fn load_templates(dir: &Path, root: &Path, diags: &Diagnostics) -> Option<Te
     let mut ok = true;
     for (name, src, shown) in &sources {
         let mut t = Tera::new();
+        super::filters::register(&mut t);
         if let Err(e) = t.add_raw_template(name, src)
             && let tera::ErrorKind::SyntaxError(_) = e.kind()
         {
@@ -55,6 +56,7 @@ pub fn load_templates(dir: &Path, root: &Path, diags: &Diagnostics) -> Option<Te
         return None;
     }
     let mut tera = Tera::new();
+    super::filters::register(&mut tera);
     if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, s, _)| (n.as_str(), s.as_str())))
     {
         diags.push(tera_error(
