@@ -31,11 +31,7 @@ pub fn with_postings<R>(
 ) -> R {
     let Some(keep) = keep else {
         // Nothing is kept: the terms stay slices of the pages' own.
-        let postings = gather(pages);
-        return f(postings
-            .iter()
-            .map(|(t, ids)| (*t, ids.as_slice()))
-            .collect());
+        return f(listed(&gather(pages)));
     };
     let kept = std::mem::take(&mut *keep.lock().expect("postings lock"));
     let changed: Vec<usize> = if kept.pages.len() == pages.len() {
@@ -54,16 +50,21 @@ pub fn with_postings<R>(
     } else {
         owned(gather(pages))
     };
-    let made = f(postings
-        .iter()
-        .map(|(t, ids)| (&**t, ids.as_slice()))
-        .collect());
+    let made = f(listed(&postings));
     // Kept whether the build succeeds or not: they are the postings of `pages`, whatever it became.
     *keep.lock().expect("postings lock") = Kept {
         pages: pages.to_vec(),
         postings,
     };
     made
+}
+
+/// Each term with its postings, borrowed from `postings` whoever owns the terms.
+fn listed<K: std::borrow::Borrow<str>>(postings: &FxHashMap<K, Vec<u32>>) -> Vec<(&str, &[u32])> {
+    postings
+        .iter()
+        .map(|(t, ids)| (t.borrow(), ids.as_slice()))
+        .collect()
 }
 
 /// Every page's terms gathered afresh.
