@@ -191,13 +191,7 @@ fn run(opts: &Options, cache: Option<&cache::Cache>, keep: bool) -> Result<Built
         Some(tera) => render::render(&ctx, tera, &jobs, |out| sink.put(out, &diags)),
         None => Vec::new(),
     };
-    let index_all = || -> Vec<Made> {
-        search::outputs(&ctx)
-            .0
-            .into_par_iter()
-            .map(|out| sink.put(out, &diags))
-            .collect()
-    };
+    let index_all = || -> Vec<Made> { search::outputs(&ctx, |out| sink.put(out, &diags)).0 };
     // A rebuild in `gloss serve` makes pages and the search index side by side: each has
     // stretches on one core (the longest page, merging the index) that the other fills (~15% off
     // a rebuild of the interview site). `gloss build` makes them one after the other, which keeps

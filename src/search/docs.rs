@@ -57,14 +57,17 @@ pub struct SearchPage {
     /// Shared by a page's translations, so results can be grouped and offered across languages.
     pub key: String,
     pub kind: PageKind,
+    /// Emptied by `collect` once the page is worked: their text is then in the work's store, and
+    /// is not kept twice (a tenth of a build's peak memory).
     pub docs: Vec<SearchDoc>,
 }
 
 /// Every page's documents with their index work, pages in site order, then the glossaries.
 /// With a cache, a page whose signature is unchanged is taken from the previous build.
 pub fn collect(ctx: &Ctx) -> Vec<Arc<(SearchPage, PageWork)>> {
-    let with_work = |p: SearchPage| {
+    let with_work = |mut p: SearchPage| {
         let w = index::work(&p);
+        p.docs = Vec::new();
         Arc::new((p, w))
     };
     let mut out: Vec<Arc<(SearchPage, PageWork)>> = (0..ctx.pages.len())
@@ -75,7 +78,7 @@ pub fn collect(ctx: &Ctx) -> Vec<Arc<(SearchPage, PageWork)>> {
             }),
             None => with_work(page(ctx, i)),
         })
-        .filter(|e| !e.0.docs.is_empty())
+        .filter(|e| e.1.docs() > 0)
         .collect();
     if !ctx.glossary.terms.is_empty() {
         for l in &ctx.config.languages {

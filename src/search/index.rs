@@ -11,7 +11,9 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeSet;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
+
+use rayon::prelude::*;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde_json::json;
@@ -50,12 +52,6 @@ pub struct Stats {
     /// The per-page text files, fetched only for the pages whose results are shown.
     pub store_bytes: usize,
     pub shards: usize,
-}
-
-pub struct Files {
-    /// (path relative to the output directory, bytes)
-    pub files: Vec<(String, bytes::Bytes)>,
-    pub stats: Stats,
 }
 
 fn number(n: u32, out: &mut String) {
@@ -204,11 +200,17 @@ pub struct PageWork {
     /// The folded characters the fold table sends the browser (its Simplified sides), sorted.
     chars: Vec<char>,
     text_bytes: usize,
+    /// How many documents the page has.
+    docs: usize,
     /// Shared with the page's file, so a page kept from the previous build is not copied.
     store: bytes::Bytes,
 }
 
 impl PageWork {
+    pub fn docs(&self) -> usize {
+        self.docs
+    }
+
     pub fn terms(&self) -> impl Iterator<Item = &str> {
         let mut start = 0;
         self.ends.iter().map(move |&e| {
@@ -222,7 +224,10 @@ impl PageWork {
 /// Tokens, characters and stored text of one page, apart from the others (so they can be
 /// worked out in parallel, and kept from one build to the next).
 pub fn work(page: &SearchPage) -> PageWork {
-    let mut w = PageWork::default();
+    let mut w = PageWork {
+        docs: page.docs.len(),
+        ..PageWork::default()
+    };
     // All the page's documents folded into one string, so a term is kept as a slice of it until
     // the page's terms are known.
     let mut folded = String::new();
@@ -271,8 +276,14 @@ pub fn work(page: &SearchPage) -> PageWork {
 }
 
 /// The index of `pages`, each with its `work`, merged in site order. `keep`: where `gloss serve`
-/// keeps the postings from one build to the next.
-pub fn build(pages: Vec<Indexed>, config: &Config, keep: Option<&Mutex<Kept>>) -> Files {
+/// keeps the postings from one build to the next. Every file is handed to `emit` as soon as it is
+/// made; what it returns is collected.
+pub fn build<T: Send>(
+    mut pages: Vec<Indexed>,
+    config: &Config,
+    keep: Option<&Mutex<Kept>>,
+    emit: impl Fn(String, bytes::Bytes) -> T + Sync,
+) -> (Vec<T>, Stats) {
     // Pages by language, so the pages holding a word are close together and their gaps small.
     let lang_pos = |l: &str| {
         config
@@ -281,16 +292,13 @@ pub fn build(pages: Vec<Indexed>, config: &Config, keep: Option<&Mutex<Kept>>) -
             .position(|x| x.key == l)
             .unwrap_or(0)
     };
-    let mut order: Vec<usize> = (0..pages.len()).collect();
-    order.sort_by_key(|&i| lang_pos(&pages[i].0.lang));
-    let pages: Vec<Indexed> = order.iter().map(|&i| pages[i].clone()).collect();
+    pages.sort_by_key(|p| lang_pos(&p.0.lang));
 
     let mut group_of: FxHashMap<&str, usize> = FxHashMap::default();
     let mut rows = Vec::new();
     let mut used_chars = BTreeSet::new();
     let mut stats = Stats::default();
-    let mut files = Vec::new();
-    for (n, page) in pages.iter().enumerate() {
+    for page in &pages {
         let (p, work) = (&page.0, &page.1);
         let next = group_of.len();
         let group = *group_of.entry(&p.key).or_insert(next);
@@ -305,12 +313,25 @@ pub fn build(pages: Vec<Indexed>, config: &Config, keep: Option<&Mutex<Kept>>) -
             kind_name(p.kind),
             length
         ]));
-        stats.docs += p.docs.len();
+        stats.docs += work.docs;
         stats.store_bytes += work.store.len();
-        files.push((format!("search-index/page-{n}.json"), work.store.clone()));
     }
     stats.pages = rows.len();
     drop(group_of);
+    // Each page's text goes out now. With `gloss build` nothing else holds the page, so its bytes
+    // are taken and dropped once written instead of kept to the end of the index (they are as
+    // large as the site's text); `gloss serve` keeps the page, and shares them.
+    let mut files: Vec<T> = pages
+        .par_iter_mut()
+        .enumerate()
+        .map(|(n, page)| {
+            let store = match Arc::get_mut(page) {
+                Some((_, work)) => std::mem::take(&mut work.store),
+                None => page.1.store.clone(),
+            };
+            emit(format!("search-index/page-{n}.json"), store)
+        })
+        .collect();
     let (shards, firsts) = with_postings(&pages, keep, |mut terms| {
         stats.terms = terms.len();
         terms.sort_unstable_by(|a, b| utf16_cmp(a.0, b.0));
@@ -319,7 +340,10 @@ pub fn build(pages: Vec<Indexed>, config: &Config, keep: Option<&Mutex<Kept>>) -
     stats.shards = shards.len();
     for (k, s) in shards.into_iter().enumerate() {
         stats.index_bytes += s.len();
-        files.push((format!("search-index/terms-{k}.txt"), s.into_bytes().into()));
+        files.push(emit(
+            format!("search-index/terms-{k}.txt"),
+            s.into_bytes().into(),
+        ));
     }
     let meta = json!({
         "version": 1,
@@ -330,8 +354,8 @@ pub fn build(pages: Vec<Indexed>, config: &Config, keep: Option<&Mutex<Kept>>) -
     });
     let meta = serde_json::to_vec(&meta).unwrap_or_default();
     stats.index_bytes += meta.len();
-    files.push(("search-index.json".into(), meta.into()));
-    Files { files, stats }
+    files.push(emit("search-index.json".into(), meta.into()));
+    (files, stats)
 }
 
 fn kind_letter(k: Kind) -> &'static str {

@@ -13,14 +13,13 @@ pub use tokenize::{fold, tokenize};
 use crate::present::Ctx;
 use crate::render::Output;
 
-/// The search files of the site, and their sizes.
-pub fn outputs(ctx: &Ctx) -> (Vec<Output>, Stats) {
+/// The search files of the site, each handed to `emit` as soon as it is made, and their sizes.
+pub fn outputs<T: Send>(ctx: &Ctx, emit: impl Fn(Output) -> T + Sync) -> (Vec<T>, Stats) {
     let pages = docs::collect(ctx);
-    let built = index::build(pages, ctx.config, ctx.cache.map(|c| &c.postings));
-    let files = built
-        .files
-        .into_iter()
-        .map(|(path, bytes)| Output { path, bytes })
-        .collect();
-    (files, built.stats)
+    index::build(
+        pages,
+        ctx.config,
+        ctx.cache.map(|c| &c.postings),
+        |path, bytes| emit(Output { path, bytes }),
+    )
 }
