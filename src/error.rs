@@ -3,7 +3,7 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -80,54 +80,64 @@ impl Diagnostic {
 }
 
 /// A source file's text with its line starts, to turn byte offsets into `line:col` and quote lines.
+/// The line starts are found on first use: most maps are made in case something goes wrong.
 #[derive(Debug)]
 pub struct SourceMap<'a> {
     pub path: &'a Path,
     pub text: &'a str,
-    line_starts: Vec<usize>,
+    line_starts: OnceLock<Vec<usize>>,
 }
 
 impl<'a> SourceMap<'a> {
     pub fn new(path: &'a Path, text: &'a str) -> Self {
-        let mut line_starts = vec![0];
-        let bytes = text.as_bytes();
-        if !bytes.contains(&b'\r') {
-            // The usual case, searched with memchr: a map is made for every page more than once.
-            line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        } else {
-            for (i, &b) in bytes.iter().enumerate() {
-                // A lone CR ends a line too; CRLF counts once.
-                if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
-                    line_starts.push(i + 1);
-                }
-            }
-        }
         SourceMap {
             path,
             text,
-            line_starts,
+            line_starts: OnceLock::new(),
+        }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            let mut starts = vec![0];
+            let bytes = self.text.as_bytes();
+            if memchr::memchr(b'\r', bytes).is_none() {
+                // The usual case, searched with SIMD: a map is made for every page more than once.
+                starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
+            } else {
+                for (i, &b) in bytes.iter().enumerate() {
+                    // A lone CR ends a line too; CRLF counts once.
+                    if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+                        starts.push(i + 1);
+                    }
+                }
+            }
+            starts
+        })
+    }
+
+    /// The 1-based line of byte `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        match self.line_starts().binary_search(&offset) {
+            Ok(i) => i + 1,
+            Err(i) => i,
         }
     }
 
     /// The location of byte `offset`, underlining `len` bytes (clamped to the line).
     pub fn locate(&self, offset: usize, len: usize) -> Location {
         let offset = offset.min(self.text.len());
-        let idx = match self.line_starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i - 1,
-        };
-        self.line_location(idx + 1, offset - self.line_starts[idx], len)
+        let line = self.line_of(offset);
+        self.line_location(line, offset - self.line_starts()[line - 1], len)
     }
 
     /// The location of 1-based `line`, at byte `col_byte` within it.
     pub fn line_location(&self, line: usize, col_byte: usize, len: usize) -> Location {
-        let line = line.clamp(1, self.line_starts.len());
-        let start = self.line_starts[line - 1];
-        let end = self
-            .line_starts
-            .get(line)
-            .copied()
-            .unwrap_or(self.text.len());
+        let starts = self.line_starts();
+        let line = line.clamp(1, starts.len());
+        let start = starts[line - 1];
+        let end = starts.get(line).copied().unwrap_or(self.text.len());
         let raw = &self.text[start..end];
         let text = raw.trim_end_matches(['\n', '\r']);
         let col_byte = floor_char_boundary(text, col_byte.min(text.len()));
@@ -142,7 +152,7 @@ impl<'a> SourceMap<'a> {
     }
 
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.line_starts().len()
     }
 }
 

@@ -181,7 +181,7 @@ pub fn parse(
         };
         current.push(event);
         if depth == 0 {
-            let line = map.locate(body_offset + start, 1).line;
+            let line = map.line_of(body_offset + start);
             // Moved out at its exact length: a block lives as long as the build, and a vector
             // grown by doubling holds up to twice its events (a fifth of a build's peak memory).
             // `current` keeps its capacity for the next block.
