@@ -152,16 +152,25 @@ fn common(ctx: &Ctx, lang: &str) -> Common {
     let config = ctx.config;
     let l = config.language(lang).expect("job languages are declared");
     Common {
-        site: site_view(config, l),
-        lang: lang_view(config, l),
-        ui: l.ui.clone(),
-        nav: nav(config, lang),
+        site: Prepared::new(&site_view(config, l)),
+        lang: Prepared::new(&lang_view(config, l)),
+        ui: Prepared::new(&l.ui),
+        nav: Prepared::new(&nav(config, lang)),
         translations: Vec::new(),
         x_default: String::new(),
         canonical: String::new(),
-        assets: assets(config),
-        topics: ctx.topic_counts(lang),
+        assets: Prepared::new(&assets(config)),
+        topics: Prepared::new(&ctx.topic_counts(lang)),
     }
+}
+
+/// The interface text `key` in `lang` (book.toml's `[languages.*.ui]`, over gloss's defaults).
+fn ui_text(config: &Config, lang: &str, key: &str) -> String {
+    config
+        .language(lang)
+        .and_then(|l| l.ui.get(key))
+        .cloned()
+        .unwrap_or_default()
 }
 
 /// Versions of a page: `path_of(lang)` gives its site-absolute URL in each language that has one.
@@ -306,11 +315,7 @@ fn render_job(
                     }
                 })
                 .collect();
-            let title = common_of(lang)
-                .ui
-                .get("speakers")
-                .cloned()
-                .unwrap_or_default();
+            let title = ui_text(config, lang, "speakers");
             (
                 "speakers.html".into(),
                 out,
@@ -353,11 +358,7 @@ fn render_job(
                 term_count: usize,
                 page: Simple,
             }
-            let title = common_of(lang)
-                .ui
-                .get("glossary")
-                .cloned()
-                .unwrap_or_default();
+            let title = ui_text(config, lang, "glossary");
             let v = V {
                 glossary: ctx.glossary_groups(lang),
                 term_count: ctx.glossary.terms.len(),
@@ -372,11 +373,7 @@ fn render_job(
                 page: Simple,
                 search_index: String,
             }
-            let title = common_of(lang)
-                .ui
-                .get("search")
-                .cloned()
-                .unwrap_or_default();
+            let title = ui_text(config, lang, "search");
             let v = V {
                 page: simple(config, lang, &title, "search/"),
                 search_index: format!("{}search-index.json", config.base_path),
@@ -392,11 +389,7 @@ fn render_job(
             struct V {
                 page: Simple,
             }
-            let title = common_of(&lang)
-                .ui
-                .get("not_found")
-                .cloned()
-                .unwrap_or_default();
+            let title = ui_text(config, &lang, "not_found");
             (
                 "404.html".into(),
                 "404.html".into(),

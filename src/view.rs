@@ -1,8 +1,6 @@
 //! The site model → small `Serialize` views, the only thing templates see. Each field is
 //! documented for template authors in docs/templates.md.
 
-use std::collections::BTreeMap;
-
 use serde::{Serialize, Serializer};
 
 use crate::config::{Config, Language};
@@ -330,19 +328,22 @@ pub struct GlossaryGroup {
     pub terms: Vec<TermView>,
 }
 
-/// Everything every template receives; the page-specific views are added beside it.
+/// Everything every template receives; the page-specific views are added beside it. What is the
+/// same on every page of a language is prepared once per language (a `SiteView`, `LangView`, the
+/// `ui` texts, `Nav`, `Assets` and `TopicCount`s) and shared: copied into every page's context,
+/// it was a twentieth of a build.
 #[derive(Debug, Clone, Serialize)]
 pub struct Common {
-    pub site: SiteView,
-    pub lang: LangView,
-    pub ui: BTreeMap<String, String>,
-    pub nav: Nav,
+    pub site: Prepared,
+    pub lang: Prepared,
+    pub ui: Prepared,
+    pub nav: Prepared,
     pub translations: Vec<Alternate>,
     /// Absolute URL of the default-language version, for `hreflang="x-default"`.
     pub x_default: String,
     pub canonical: String,
-    pub assets: Assets,
-    pub topics: Vec<TopicCount>,
+    pub assets: Prepared,
+    pub topics: Prepared,
 }
 
 pub fn lang_view(config: &Config, l: &Language) -> LangView {
