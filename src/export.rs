@@ -20,7 +20,7 @@ pub fn annotations_jsonld(ctx: &Ctx, page: usize) -> Option<(String, bytes::Byte
         .iter()
         .enumerate()
         .filter(|(a, _)| ctx.linked.pages[page].anchors.get(*a).is_some_and(Option::is_some))
-        .map(|(_, a)| {
+        .map(|(i, a)| {
             let selector = match &a.target {
                 Target::Quote { exact, prefix, suffix } => {
                     let mut s = json!({ "type": "TextQuoteSelector", "exact": crate::text::squash_ws(exact) });
@@ -45,7 +45,8 @@ pub fn annotations_jsonld(ctx: &Ctx, page: usize) -> Option<(String, bytes::Byte
                 .collect();
             let mut body = vec![json!({
                 "type": "TextualBody",
-                "value": ctx.fragment(page, &a.note),
+                // The note's HTML as its page rendered it (kept for the build), not rendered again.
+                "value": ctx.note_fragment(page, i),
                 "format": "text/html",
                 "language": lang_code,
                 "purpose": "commenting",
