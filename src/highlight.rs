@@ -1,7 +1,8 @@
 //! Code → highlighted HTML with CSS classes (syntect), and the light/dark stylesheet for them.
 //! The syntax set is loaded on first use only: a site without code blocks never pays for it.
 
-use std::sync::LazyLock;
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
 
 use syntect::highlighting::ThemeSet;
 use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
@@ -16,6 +17,7 @@ static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(SyntaxSet::load_defaults_ne
 
 /// The outcome of highlighting one block: its HTML (inside `<pre><code>`), and whether the
 /// language was known.
+#[derive(Clone)]
 pub struct Highlighted {
     pub html: String,
     pub known: bool,
@@ -54,6 +56,29 @@ pub fn highlight(code: &str, lang: &str) -> Highlighted {
     }
 }
 
+/// Blocks highlighted during one build, by fence info string and code. A translation's code
+/// blocks are its original's, and syntect takes ~250,000 instructions a line: each is
+/// highlighted once.
+#[derive(Default)]
+pub struct Seen(Mutex<HashMap<(String, String), Highlighted>>);
+
+impl Seen {
+    /// `highlight(code, lang)`, from an earlier block with the same language and code if any.
+    pub fn highlight(&self, code: &str, lang: &str) -> Highlighted {
+        let key = (lang.to_string(), code.to_string());
+        if let Some(h) = self.0.lock().expect("highlight lock").get(&key) {
+            return h.clone();
+        }
+        // Not held while highlighting: the other thread may be highlighting another block.
+        let h = highlight(code, lang);
+        self.0
+            .lock()
+            .expect("highlight lock")
+            .insert(key, h.clone());
+        h
+    }
+}
+
 /// The stylesheet for highlighted code: a light theme, and a dark one for readers who prefer it.
 /// Made once per process: `gloss serve` adds it to every rebuild.
 pub fn stylesheet() -> String {
@@ -81,6 +106,23 @@ fn make_stylesheet() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_block_seen_before_is_highlighted_as_its_language_says() {
+        let seen = Seen::default();
+        let code = "def f(x): return x  # one\n";
+        for _ in 0..2 {
+            for lang in ["python", "rust", "klingon", ""] {
+                let (a, b) = (seen.highlight(code, lang), highlight(code, lang));
+                assert_eq!((a.html, a.known), (b.html, b.known), "{lang}");
+            }
+        }
+        assert_ne!(
+            seen.highlight(code, "python").html,
+            seen.highlight(code, "rust").html,
+            "the same code in two languages is two blocks"
+        );
+    }
 
     #[test]
     fn known_language_gets_classes() {

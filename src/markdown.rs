@@ -101,6 +101,8 @@ pub struct Renderer<'a> {
     pub footnotes: &'a HashMap<String, usize>,
     /// Called with (line, language) for a code block in a language syntect does not know.
     pub unknown_language: &'a dyn Fn(usize, &str),
+    /// Where code blocks are highlighted, and kept for the rest of the build.
+    pub code: &'a highlight::Seen,
 }
 
 impl Renderer<'_> {
@@ -130,7 +132,7 @@ impl Renderer<'_> {
                 match e {
                     Event::Text(t) => buf.push_str(t),
                     Event::End(TagEnd::CodeBlock) => {
-                        let h = highlight::highlight(buf, lang);
+                        let h = self.code.highlight(buf, lang);
                         if !h.known {
                             (self.unknown_language)(block.line, lang);
                         }
@@ -411,6 +413,7 @@ mod tests {
             resolve: &|u: &str| u.strip_suffix(".md").map(|s| format!("/base/{s}/")),
             footnotes: &fns,
             unknown_language: &|_, _| {},
+            code: &highlight::Seen::default(),
         };
         r.render(&[(b, d, String::new())])
     }

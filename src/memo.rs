@@ -21,6 +21,8 @@ pub struct Memo {
     fragments: Mutex<HashMap<(usize, usize), Option<String>>>,
     /// A page's turns with the number of readers still to come; dropped after the last one.
     turns: Mutex<HashMap<usize, SharedTurns>>,
+    /// Code blocks already highlighted.
+    pub code: crate::highlight::Seen,
 }
 
 impl Ctx<'_> {

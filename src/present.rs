@@ -49,6 +49,7 @@ impl<'a> Ctx<'a> {
             resolve,
             footnotes,
             unknown_language: unknown,
+            code: &self.memo.code,
         }
     }
 
