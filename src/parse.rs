@@ -182,9 +182,8 @@ pub fn parse(
         current.push(event);
         if depth == 0 {
             let line = map.line_of(body_offset + start);
-            // Moved out at its exact length: a block lives as long as the build, and a vector
-            // grown by doubling holds up to twice its events (a fifth of a build's peak memory).
-            // `current` keeps its capacity for the next block.
+            // Moved out at its exact length (a vector grown by doubling holds up to twice its
+            // events, for the whole build); `current` keeps its capacity for the next block.
             let mut events = Vec::with_capacity(current.len());
             events.append(&mut current);
             push_block(
