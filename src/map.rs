@@ -34,12 +34,7 @@ pub fn svg(ctx: &Ctx, page: usize) -> (String, Vec<MapLegend>) {
     // Every turn stays visible: at least 0.6 units wide, the rest shared by length.
     let min_w = 0.6;
     let spare = (WIDTH - min_w * turns.len() as f64).max(0.0);
-    let ui = |k: &str| {
-        ctx.config
-            .language(&p.lang)
-            .and_then(|l| l.ui.get(k).cloned())
-            .unwrap_or_default()
-    };
+    let ui = |k: &str| ctx.ui(&p.lang, k);
     let mut out = String::new();
     let _ = write!(
         out,

@@ -30,7 +30,8 @@ pub struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    fn ui(&self, lang: &str, key: &str) -> String {
+    /// The interface text `key` in `lang` (book.toml's `[languages.*.ui]` over gloss's defaults).
+    pub fn ui(&self, lang: &str, key: &str) -> String {
         self.config
             .language(lang)
             .and_then(|l| l.ui.get(key).cloned())
@@ -178,15 +179,14 @@ impl<'a> Ctx<'a> {
     /// to templates) modulo 8, the stylesheet's `map-t0`…`map-t7`. Given to templates with each
     /// topic, so a tag need not search `topics` for it (that loop was a tenth of rendering).
     pub fn topic_class(&self, slug: &str) -> String {
-        let place = match self.linked.topics.contains_key(slug) {
-            true => {
-                use std::ops::Bound::{Excluded, Unbounded};
-                self.linked
-                    .topics
-                    .range::<str, _>((Unbounded, Excluded(slug)))
-                    .count()
-            }
-            false => 0,
+        use std::ops::Bound::{Excluded, Unbounded};
+        let place = if self.linked.topics.contains_key(slug) {
+            self.linked
+                .topics
+                .range::<str, _>((Unbounded, Excluded(slug)))
+                .count()
+        } else {
+            0
         };
         format!("map-t{}", place % 8)
     }

@@ -164,15 +164,6 @@ fn common(ctx: &Ctx, lang: &str) -> Common {
     }
 }
 
-/// The interface text `key` in `lang` (book.toml's `[languages.*.ui]`, over gloss's defaults).
-fn ui_text(config: &Config, lang: &str, key: &str) -> String {
-    config
-        .language(lang)
-        .and_then(|l| l.ui.get(key))
-        .cloned()
-        .unwrap_or_default()
-}
-
 /// Versions of a page: `path_of(lang)` gives its site-absolute URL in each language that has one.
 fn with_versions(
     ctx: &Ctx,
@@ -315,7 +306,7 @@ fn render_job(
                     }
                 })
                 .collect();
-            let title = ui_text(config, lang, "speakers");
+            let title = ctx.ui(lang, "speakers");
             (
                 "speakers.html".into(),
                 out,
@@ -358,7 +349,7 @@ fn render_job(
                 term_count: usize,
                 page: Simple,
             }
-            let title = ui_text(config, lang, "glossary");
+            let title = ctx.ui(lang, "glossary");
             let v = V {
                 glossary: ctx.glossary_groups(lang),
                 term_count: ctx.glossary.terms.len(),
@@ -373,7 +364,7 @@ fn render_job(
                 page: Simple,
                 search_index: String,
             }
-            let title = ui_text(config, lang, "search");
+            let title = ctx.ui(lang, "search");
             let v = V {
                 page: simple(config, lang, &title, "search/"),
                 search_index: format!("{}search-index.json", config.base_path),
@@ -389,7 +380,7 @@ fn render_job(
             struct V {
                 page: Simple,
             }
-            let title = ui_text(config, &lang, "not_found");
+            let title = ctx.ui(&lang, "not_found");
             (
                 "404.html".into(),
                 "404.html".into(),
