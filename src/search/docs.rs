@@ -10,7 +10,8 @@ use crate::text::squash_ws;
 use rayon::prelude::*;
 use std::sync::Arc;
 
-use super::index::{self, PageWork};
+use super::index;
+use super::postings::Indexed;
 
 /// What a document is; its letter is what the browser reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,30 +63,75 @@ pub struct SearchPage {
     pub docs: Vec<SearchDoc>,
 }
 
-/// Every page's documents with their index work, pages in site order, then the glossaries.
+/// Pages are worked this many at a time, so only that many pages' stored text is held before it
+/// is handed on.
+const BATCH: usize = 256;
+
+/// Every page's documents with their index work, in the index's order: by language (as book.toml
+/// lists them), each in site order and then that language's glossary; pages without documents
+/// are left out. Each page's stored text is handed to `emit` with the page's number as soon as
+/// its batch is worked, and taken from the page when nothing else holds it, so the site's text is
+/// not all held at once (it was a sixth of a build's peak memory).
 /// With a cache, a page whose signature is unchanged is taken from the previous build.
-pub fn collect(ctx: &Ctx) -> Vec<Arc<(SearchPage, PageWork)>> {
+pub fn collect<T: Send>(
+    ctx: &Ctx,
+    emit: impl Fn(u32, bytes::Bytes) -> T + Sync,
+) -> (Vec<Indexed>, Vec<T>) {
     let with_work = |mut p: SearchPage| {
         let w = index::work(&p);
         p.docs = Vec::new();
         Arc::new((p, w))
     };
-    let mut out: Vec<Arc<(SearchPage, PageWork)>> = (0..ctx.pages.len())
-        .into_par_iter()
-        .map(|i| match ctx.cache {
-            Some(c) => c.search.get_or(&ctx.pages[i].url, ctx.sigs.pages[i], || {
-                with_work(page(ctx, i))
-            }),
-            None => with_work(page(ctx, i)),
-        })
-        .filter(|e| e.1.docs() > 0)
-        .collect();
-    if !ctx.glossary.terms.is_empty() {
-        for l in &ctx.config.languages {
-            out.push(with_work(glossary_page(ctx, &l.key)));
+    let lang_pos = |l: &str| {
+        let langs = &ctx.config.languages;
+        langs.iter().position(|x| x.key == l).unwrap_or(0)
+    };
+    let (mut pages, mut files) = (Vec::new(), Vec::new());
+    for (k, l) in ctx.config.languages.iter().enumerate() {
+        let of_lang: Vec<usize> = (0..ctx.pages.len())
+            .filter(|&i| lang_pos(&ctx.pages[i].lang) == k)
+            .collect();
+        for batch in of_lang.chunks(BATCH) {
+            let mut worked: Vec<Indexed> = batch
+                .par_iter()
+                .map(|&i| match ctx.cache {
+                    Some(c) => c.search.get_or(&ctx.pages[i].url, ctx.sigs.pages[i], || {
+                        with_work(page(ctx, i))
+                    }),
+                    None => with_work(page(ctx, i)),
+                })
+                .filter(|e| e.1.docs() > 0)
+                .collect();
+            files.extend(emit_stores(&mut worked, pages.len(), &emit));
+            pages.append(&mut worked);
+        }
+        if !ctx.glossary.terms.is_empty() {
+            let mut glossary = vec![with_work(glossary_page(ctx, &l.key))];
+            files.extend(emit_stores(&mut glossary, pages.len(), &emit));
+            pages.append(&mut glossary);
         }
     }
-    out
+    (pages, files)
+}
+
+/// Hands each page's stored text on, numbered from `first`: taken from a page nothing else holds
+/// (`gloss build`), shared with one the cache keeps (`gloss serve`).
+fn emit_stores<T: Send>(
+    pages: &mut [Indexed],
+    first: usize,
+    emit: &(impl Fn(u32, bytes::Bytes) -> T + Sync),
+) -> Vec<T> {
+    pages
+        .par_iter_mut()
+        .enumerate()
+        .map(|(k, page)| {
+            let store = match Arc::get_mut(page) {
+                Some((_, work)) => work.take_store(),
+                None => page.1.store(),
+            };
+            emit((first + k) as u32, store)
+        })
+        .collect()
 }
 
 fn page(ctx: &Ctx, i: usize) -> SearchPage {

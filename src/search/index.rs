@@ -11,9 +11,7 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeSet;
-use std::sync::{Arc, Mutex};
-
-use rayon::prelude::*;
+use std::sync::Mutex;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde_json::json;
@@ -204,11 +202,22 @@ pub struct PageWork {
     docs: usize,
     /// Shared with the page's file, so a page kept from the previous build is not copied.
     store: bytes::Bytes,
+    store_bytes: usize,
 }
 
 impl PageWork {
     pub fn docs(&self) -> usize {
         self.docs
+    }
+
+    /// The page's documents as the browser reads them (`search-index/page-N.json`).
+    pub fn store(&self) -> bytes::Bytes {
+        self.store.clone()
+    }
+
+    /// The stored text, left empty here: for a page nothing else holds, once it is written.
+    pub fn take_store(&mut self) -> bytes::Bytes {
+        std::mem::take(&mut self.store)
     }
 
     pub fn terms(&self) -> impl Iterator<Item = &str> {
@@ -284,6 +293,7 @@ pub fn work(page: &SearchPage) -> PageWork {
         .map(|d| (kind_letter(d.kind), &d.anchor, &d.label, &d.text))
         .collect();
     w.store = serde_json::to_vec(&store).unwrap_or_default().into();
+    w.store_bytes = w.store.len();
     w
 }
 
@@ -301,16 +311,17 @@ fn unpack(b: &[u8; 8]) -> &str {
     std::str::from_utf8(&b[..b[7] as usize]).expect("packed from a str")
 }
 
-/// The index of `pages`, each with its `work`, merged in site order. `keep`: where `gloss serve`
-/// keeps the postings from one build to the next. Every file is handed to `emit` as soon as it is
-/// made; what it returns is collected.
+/// The index of `pages`, each with its `work`, in index order (see [`super::docs::collect`]),
+/// whose stored text is already out as `files`. `keep`: where `gloss serve` keeps the postings
+/// from one build to the next. Every file is handed to `emit` as soon as it is made; what it
+/// returns is collected after `files`.
 pub fn build<T: Send>(
-    mut pages: Vec<Indexed>,
+    pages: Vec<Indexed>,
+    mut files: Vec<T>,
     config: &Config,
     keep: Option<&Mutex<Kept>>,
     emit: impl Fn(String, bytes::Bytes) -> T + Sync,
 ) -> (Vec<T>, Stats) {
-    // Pages by language, so the pages holding a word are close together and their gaps small.
     let lang_pos = |l: &str| {
         config
             .languages
@@ -318,8 +329,6 @@ pub fn build<T: Send>(
             .position(|x| x.key == l)
             .unwrap_or(0)
     };
-    pages.sort_by_key(|p| lang_pos(&p.0.lang));
-
     let mut group_of: FxHashMap<&str, usize> = FxHashMap::default();
     let mut rows = Vec::new();
     let mut used_chars = BTreeSet::new();
@@ -340,24 +349,10 @@ pub fn build<T: Send>(
             length
         ]));
         stats.docs += work.docs;
-        stats.store_bytes += work.store.len();
+        stats.store_bytes += work.store_bytes;
     }
     stats.pages = rows.len();
     drop(group_of);
-    // Each page's text goes out now. With `gloss build` nothing else holds the page, so its bytes
-    // are taken and dropped once written instead of kept to the end of the index (they are as
-    // large as the site's text); `gloss serve` keeps the page, and shares them.
-    let mut files: Vec<T> = pages
-        .par_iter_mut()
-        .enumerate()
-        .map(|(n, page)| {
-            let store = match Arc::get_mut(page) {
-                Some((_, work)) => std::mem::take(&mut work.store),
-                None => page.1.store.clone(),
-            };
-            emit(format!("search-index/page-{n}.json"), store)
-        })
-        .collect();
     let (shards, firsts) = with_postings(&pages, keep, |mut terms| {
         stats.terms = terms.len();
         terms.sort_unstable_by(|a, b| utf16_cmp(a.0, b.0));

@@ -15,9 +15,15 @@ use crate::render::Output;
 
 /// The search files of the site, each handed to `emit` as soon as it is made, and their sizes.
 pub fn outputs<T: Send>(ctx: &Ctx, emit: impl Fn(Output) -> T + Sync) -> (Vec<T>, Stats) {
-    let pages = docs::collect(ctx);
+    let (pages, files) = docs::collect(ctx, |n, bytes| {
+        emit(Output {
+            path: format!("search-index/page-{n}.json"),
+            bytes,
+        })
+    });
     index::build(
         pages,
+        files,
         ctx.config,
         ctx.cache.map(|c| &c.postings),
         |path, bytes| emit(Output { path, bytes }),
