@@ -363,7 +363,7 @@ struct Stages {
     on: bool,
     last: Instant,
     last_cpu: Option<Duration>,
-    laps: Vec<(&'static str, Duration, Option<Duration>)>,
+    laps: Vec<(&'static str, Duration, Option<Duration>, Option<u64>)>,
 }
 
 impl Stages {
@@ -380,20 +380,34 @@ impl Stages {
         if self.on {
             let (now, cpu) = (Instant::now(), process_cpu());
             let used = cpu.zip(self.last_cpu).map(|(c, l)| c.saturating_sub(l));
-            self.laps.push((stage, now - self.last, used));
+            self.laps
+                .push((stage, now - self.last, used, peak_memory()));
             (self.last, self.last_cpu) = (now, cpu);
         }
     }
 
     fn report(&self) {
-        for (stage, wall, cpu) in &self.laps {
+        for (stage, wall, cpu, peak) in &self.laps {
             let ms = |d: &Duration| d.as_secs_f64() * 1000.0;
-            match cpu {
-                Some(c) => eprintln!("{:>8.1} ms  {:>8.0} ms CPU  {stage}", ms(wall), ms(c)),
-                None => eprintln!("{:>8.1} ms  {stage}", ms(wall)),
+            match (cpu, peak) {
+                (Some(c), Some(kb)) => eprintln!(
+                    "{:>8.1} ms  {:>8.0} ms CPU  {:>6} MB peak  {stage}",
+                    ms(wall),
+                    ms(c),
+                    kb / 1024
+                ),
+                _ => eprintln!("{:>8.1} ms  {stage}", ms(wall)),
             }
         }
     }
+}
+
+/// The process's peak resident memory so far in kB (`VmHWM` of `/proc/self/status`), or `None`
+/// where there is no such file: which stage a build's peak memory is reached in.
+fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// User + system time of the whole process so far, from `/proc/self/stat` (in clock ticks,
