@@ -10,6 +10,7 @@ pub mod anchor;
 pub mod cache;
 pub mod config;
 pub mod error;
+pub mod events;
 pub mod export;
 pub mod frontmatter;
 pub mod fs;

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd, html};
 
+use crate::events::{Events, Piece};
 use crate::highlight;
 use crate::parse::Block;
 use crate::text::{escape_html, push_escaped_text};
@@ -45,15 +46,15 @@ pub struct Decorations {
 }
 
 /// The plain text of a block, as described in the module docs.
-pub fn block_text(events: &[Event]) -> String {
+pub fn block_text(events: &Events) -> String {
     let mut s = String::new();
     let mut skip = 0usize;
-    for e in events {
+    for e in events.pieces() {
         match e {
-            Event::Start(Tag::Image { .. } | Tag::CodeBlock(_)) => skip += 1,
-            Event::End(TagEnd::Image | TagEnd::CodeBlock) => skip = skip.saturating_sub(1),
-            Event::Text(t) | Event::Code(t) if skip == 0 => s.push_str(t),
-            Event::SoftBreak | Event::HardBreak if skip == 0 => s.push(' '),
+            Piece::Start(Tag::Image { .. } | Tag::CodeBlock(_)) => skip += 1,
+            Piece::End(TagEnd::Image | TagEnd::CodeBlock) => skip = skip.saturating_sub(1),
+            Piece::Text(t) | Piece::Code(t) if skip == 0 => s.push_str(t),
+            Piece::Break if skip == 0 => s.push(' '),
             _ => {}
         }
     }
@@ -61,34 +62,34 @@ pub fn block_text(events: &[Event]) -> String {
 }
 
 /// Whether the block's text at `range` lies inside a link or heading, where terms are not linked.
-pub fn unlinkable_ranges(events: &[Event]) -> Vec<(usize, usize)> {
+pub fn unlinkable_ranges(events: &Events) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut pos = 0usize;
     let mut skip = 0usize;
     let mut no_link = 0usize;
     let mut start = 0usize;
-    for e in events {
+    for e in events.pieces() {
         match e {
-            Event::Start(Tag::Image { .. } | Tag::CodeBlock(_)) => skip += 1,
-            Event::End(TagEnd::Image | TagEnd::CodeBlock) => skip = skip.saturating_sub(1),
-            Event::Start(Tag::Link { .. } | Tag::Heading { .. }) => {
+            Piece::Start(Tag::Image { .. } | Tag::CodeBlock(_)) => skip += 1,
+            Piece::End(TagEnd::Image | TagEnd::CodeBlock) => skip = skip.saturating_sub(1),
+            Piece::Start(Tag::Link { .. } | Tag::Heading { .. }) => {
                 if no_link == 0 {
                     start = pos;
                 }
                 no_link += 1;
             }
-            Event::End(TagEnd::Link | TagEnd::Heading(_)) => {
+            Piece::End(TagEnd::Link | TagEnd::Heading(_)) => {
                 no_link = no_link.saturating_sub(1);
                 if no_link == 0 {
                     out.push((start, pos));
                 }
             }
-            Event::Code(t) if skip == 0 => {
+            Piece::Code(t) if skip == 0 => {
                 out.push((pos, pos + t.len()));
                 pos += t.len();
             }
-            Event::Text(t) if skip == 0 => pos += t.len(),
-            Event::SoftBreak | Event::HardBreak if skip == 0 => pos += 1,
+            Piece::Text(t) if skip == 0 => pos += t.len(),
+            Piece::Break if skip == 0 => pos += 1,
             _ => {}
         }
     }
@@ -118,16 +119,17 @@ impl Renderer<'_> {
         out
     }
 
-    fn transform(&self, block: &Block, decos: Option<&Decorations>) -> Vec<Event<'static>> {
+    fn transform<'b>(&self, block: &'b Block, decos: Option<&Decorations>) -> Vec<Event<'b>> {
         let empty = Decorations::default();
         let decos = decos.unwrap_or(&empty);
-        let mut out: Vec<Event<'static>> = Vec::with_capacity(block.events.len());
+        let mut out: Vec<Event<'b>> = Vec::with_capacity(block.events.len());
         let mut pos = 0usize;
         let mut skip = 0usize;
         let mut in_link = 0usize;
         let mut deferred_refs = String::new();
         let mut code: Option<(String, String)> = None;
-        for e in &block.events {
+        for e in block.events.iter() {
+            let e = &e;
             if let Some((lang, buf)) = &mut code {
                 match e {
                     Event::Text(t) => buf.push_str(t),
@@ -244,7 +246,7 @@ impl Renderer<'_> {
         out
     }
 
-    fn rewrite(&self, e: &Event<'static>) -> Event<'static> {
+    fn rewrite<'b>(&self, e: &Event<'b>) -> Event<'b> {
         match e {
             Event::Start(Tag::Link {
                 link_type,
@@ -385,7 +387,7 @@ fn ref_html(anchor: &str, number: usize) -> String {
 pub fn number_footnotes<'a>(blocks: impl Iterator<Item = &'a Block>) -> HashMap<String, usize> {
     let mut map = HashMap::new();
     for b in blocks {
-        for e in &b.events {
+        for e in b.events.iter() {
             if let Event::FootnoteReference(l) = e {
                 let n = map.len() + 1;
                 map.entry(l.to_string()).or_insert(n);

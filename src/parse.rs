@@ -9,6 +9,7 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use regex::Regex;
 
 use crate::error::{Diagnostic, Diagnostics, SourceMap};
+use crate::events::Events;
 use crate::text::{slugify, squash_ws};
 
 pub fn options() -> Options {
@@ -28,7 +29,7 @@ pub enum BlockKind {
 
 #[derive(Debug, Clone)]
 pub struct Block {
-    pub events: Vec<Event<'static>>,
+    pub events: Events,
     pub kind: BlockKind,
     /// 1-based line in the file.
     pub line: usize,
@@ -118,7 +119,7 @@ pub fn parse(
     let mut doc = Doc::default();
     let mut ids: HashMap<String, usize> = HashMap::new();
     let mut depth = 0usize;
-    let mut current: Vec<Event<'static>> = Vec::new();
+    let mut current: Vec<Event> = Vec::new();
     let mut start = 0usize;
     let mut in_code = false;
     let mut in_link = 0usize;
@@ -148,7 +149,7 @@ pub fn parse(
                     }
                     _ => {}
                 }
-                Event::Start(tag.into_static())
+                Event::Start(tag)
             }
             Event::End(end) => {
                 depth = depth.saturating_sub(1);
@@ -161,34 +162,32 @@ pub fn parse(
             }
             Event::Text(t) if !in_code => {
                 // pulldown-cmark splits text at `<`, `[`…; merge so shortcodes and quotes are whole.
-                let mut text = t.to_string();
+                // Borrowed from the body unless merged or edited; copied once, by `Events`.
+                let mut text = t;
                 while let Some((Event::Text(_), _)) = events.peek() {
                     if let Some((Event::Text(more), _)) = events.next() {
-                        text.push_str(&more);
+                        let mut merged = text.into_string();
+                        merged.push_str(&more);
+                        text = CowStr::from(merged);
                     }
                 }
-                Event::Text(CowStr::from(strip_shortcodes(
-                    &text,
-                    range.start + body_offset,
-                    map,
-                    diags,
-                )))
+                if text.contains("{{") {
+                    let at = range.start + body_offset;
+                    text = CowStr::from(strip_shortcodes(&text, at, map, diags));
+                }
+                Event::Text(text)
             }
             Event::Html(h) | Event::InlineHtml(h) if !in_code => {
                 raw_html(&h, range.start + body_offset, map, diags)
             }
-            other => other.into_static(),
+            other => other,
         };
         current.push(event);
         if depth == 0 {
             let line = map.line_of(body_offset + start);
-            // Moved out at its exact length (a vector grown by doubling holds up to twice its
-            // events, for the whole build); `current` keeps its capacity for the next block.
-            let mut events = Vec::with_capacity(current.len());
-            events.append(&mut current);
             push_block(
                 &mut doc,
-                events,
+                std::mem::take(&mut current),
                 line,
                 labels,
                 &mut ids,
@@ -205,9 +204,6 @@ pub fn parse(
 }
 
 fn strip_shortcodes(text: &str, offset: usize, map: &SourceMap, diags: &Diagnostics) -> String {
-    if !text.contains("{{") {
-        return text.to_string();
-    }
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
     for m in SHORTCODE.find_iter(text) {
@@ -252,7 +248,7 @@ fn raw_html(h: &str, offset: usize, map: &SourceMap, diags: &Diagnostics) -> Eve
 #[allow(clippy::too_many_arguments)]
 fn push_block(
     doc: &mut Doc,
-    mut events: Vec<Event<'static>>,
+    mut events: Vec<Event<'_>>,
     line: usize,
     labels: &Labels,
     ids: &mut HashMap<String, usize>,
@@ -373,7 +369,7 @@ fn push_block(
         turn = Some(doc.turns.len() - 1);
     }
     doc.blocks.push(Block {
-        events,
+        events: Events::new(events),
         kind,
         line,
         turn,
@@ -418,7 +414,7 @@ enum Label {
 const COLONS: [char; 2] = [':', '：'];
 
 /// Recognises and removes a speaker label at the start of a paragraph's events.
-fn take_label(events: &mut Vec<Event<'static>>, labels: &Labels) -> Label {
+fn take_label(events: &mut Vec<Event<'_>>, labels: &Labels) -> Label {
     // `**SA:** text` or `**SA**: text`
     if let (
         Some(Event::Start(Tag::Strong)),
@@ -533,9 +529,9 @@ mod tests {
             d.turns[4].last, 5,
             "the unlabelled paragraph continues the turn"
         );
-        assert_eq!(plain_text(&d.blocks[0].events), "one");
-        assert_eq!(plain_text(&d.blocks[3].events), "four");
-        assert_eq!(plain_text(&d.blocks[4].events), "five");
+        assert_eq!(plain_text(&d.blocks[0].events.to_vec()), "one");
+        assert_eq!(plain_text(&d.blocks[3].events.to_vec()), "four");
+        assert_eq!(plain_text(&d.blocks[4].events.to_vec()), "five");
     }
 
     #[test]
@@ -583,7 +579,7 @@ mod tests {
             diags[0].message.contains("youtube")
                 || diags.iter().any(|d| d.message.contains("youtube"))
         );
-        assert_eq!(plain_text(&d.blocks[0].events), "Before after x");
+        assert_eq!(plain_text(&d.blocks[0].events.to_vec()), "Before after x");
     }
 
     #[test]

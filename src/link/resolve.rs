@@ -225,7 +225,7 @@ pub fn page_ids(p: &Page) -> HashSet<String> {
         ids.extend(iv.annotations.iter().map(|a| format!("ref-a-{}", a.id)));
     }
     for b in &p.doc.blocks {
-        for e in &b.events {
+        for e in b.events.iter() {
             if let pulldown_cmark::Event::FootnoteReference(l) = e {
                 ids.insert(format!("fn-{l}"));
                 ids.insert(format!("fnref-{l}"));
