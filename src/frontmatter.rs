@@ -35,7 +35,7 @@ pub struct Split<'a> {
 }
 
 /// A name in one language or in several: `name: Sam Altman` or `name: { zh: …, en: … }`.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, PartialEq, Hash)]
 #[serde(untagged)]
 pub enum LangText {
     One(String),

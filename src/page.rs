@@ -33,7 +33,7 @@ pub enum PageKind {
     Topic,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Speaker {
     pub id: String,
     pub names: LangText,

@@ -88,15 +88,32 @@ pub fn render<T: Send>(
         .iter()
         .map(|l| (l.key.clone(), common(ctx, &l.key)))
         .collect();
-    jobs.par_iter()
-        .filter_map(|job| match cached_render(ctx, tera, job, &commons) {
-            Ok(o) => Some(put(o)),
+    // Listings (topic, speaker, home and section pages, the glossary) are the longest jobs, and
+    // come last in job order: started first, and one at a time, they do not leave one core
+    // finishing them alone (a rebuild at 5,000 interviews re-renders a few and little else).
+    let mut order: Vec<usize> = (0..jobs.len()).collect();
+    order.sort_by_key(|&k| !is_listing(ctx, &jobs[k]));
+    let mut made: Vec<(usize, T)> = order
+        .par_iter()
+        .with_max_len(1)
+        .filter_map(|&k| match cached_render(ctx, tera, &jobs[k], &commons) {
+            Ok(o) => Some((k, put(o))),
             Err(d) => {
                 ctx.diags.push(d);
                 None
             }
         })
-        .collect()
+        .collect();
+    made.sort_unstable_by_key(|m| m.0);
+    made.into_iter().map(|m| m.1).collect()
+}
+
+fn is_listing(ctx: &Ctx, job: &Job) -> bool {
+    match job {
+        Job::Page(i) => !matches!(ctx.pages[*i].kind, PageKind::Interview | PageKind::Page),
+        Job::Speakers(_) | Job::Speaker(..) | Job::Glossary(_) => true,
+        Job::Parallel(..) | Job::Search(_) | Job::NotFound => false,
+    }
 }
 
 /// A page of an interview or an article whose signature is unchanged is taken from the previous

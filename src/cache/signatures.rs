@@ -176,7 +176,7 @@ pub fn listing_signature(ctx: &Ctx, job: &Job) -> Option<u64> {
                 .speaker_turns
                 .iter()
                 .map(|(slug, turns)| {
-                    let declared = ctx.speaker(slug).map(|s| format!("{s:?}"));
+                    let declared = ctx.speaker(slug);
                     // A page's turns are next to each other: each page is looked at once.
                     let pages: Vec<(&str, u64, usize)> = turns
                         .chunk_by(|a, b| a.0 == b.0)
