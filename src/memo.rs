@@ -23,6 +23,8 @@ pub struct Memo {
     turns: Mutex<HashMap<usize, SharedTurns>>,
     /// Code blocks already highlighted.
     pub code: crate::highlight::Seen,
+    /// Each language's topics with their counts (see `Ctx::topic_counts`).
+    pub topic_counts: Mutex<HashMap<String, Arc<Vec<crate::view::TopicCount>>>>,
 }
 
 impl Ctx<'_> {

@@ -177,7 +177,7 @@ fn common(ctx: &Ctx, lang: &str) -> Common {
         x_default: String::new(),
         canonical: String::new(),
         assets: Prepared::new(&assets(config)),
-        topics: Prepared::new(&ctx.topic_counts(lang)),
+        topics: Prepared::new(&*ctx.topic_counts(lang)),
     }
 }
 

@@ -41,7 +41,7 @@ pub fn global_signature(ctx: &Ctx, templates: u64, glossary: u64) -> u64 {
         .config
         .languages
         .iter()
-        .map(|l| serde_json::to_string(&ctx.topic_counts(&l.key)).unwrap_or_default())
+        .map(|l| serde_json::to_string(&*ctx.topic_counts(&l.key)).unwrap_or_default())
         .collect();
     sign((
         format!("{:?}", ctx.config),

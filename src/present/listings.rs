@@ -2,6 +2,7 @@
 //! passages, topic counts, speakers and their turns, the glossary with its occurrences.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 use super::{Ctx, strip_markdown};
 use crate::link::PassageKind;
@@ -182,8 +183,23 @@ impl Ctx<'_> {
         })
     }
 
-    /// Topics with their passage counts in `lang`, in slug order.
-    pub fn topic_counts(&self, lang: &str) -> Vec<TopicCount> {
+    /// Topics with their passage counts in `lang`, in slug order. Worked out once per build and
+    /// language: the navigation of every page and the cache's global signature both show them, and
+    /// counting goes through every passage of the site (a few hundred thousand at 5,000).
+    pub fn topic_counts(&self, lang: &str) -> Arc<Vec<TopicCount>> {
+        let memo = &self.memo.topic_counts;
+        if let Some(counts) = memo.lock().expect("memo lock").get(lang) {
+            return counts.clone();
+        }
+        let counts = Arc::new(self.count_topics(lang));
+        memo.lock()
+            .expect("memo lock")
+            .entry(lang.to_string())
+            .or_insert(counts)
+            .clone()
+    }
+
+    fn count_topics(&self, lang: &str) -> Vec<TopicCount> {
         self.linked
             .topics
             .iter()
