@@ -345,9 +345,15 @@ fn push_block(
                     v.sort();
                     v
                 };
+                // The name itself is underlined, after any `**`.
+                let at = map
+                    .text
+                    .get(offset..)
+                    .and_then(|t| t.find(&*name))
+                    .map_or(offset, |k| offset + k);
                 diags.push(
                         Diagnostic::error(format!("turn label `{name}` names no speaker of this interview"))
-                            .at(map.locate(offset, name.len() + 1))
+                            .at(map.locate(at, name.len()))
                             .help(format!(
                                 "declare the speaker under `speakers:` in the front matter, or use one of: {}",
                                 known.join(", ")

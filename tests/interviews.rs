@@ -398,7 +398,7 @@ fn a_label_for_an_undeclared_speaker_is_an_error() {
         "{text}"
     );
     assert!(
-        text.contains("--> content/interviews/first.md:45:1"),
+        text.contains("--> content/interviews/first.md:45:3"),
         "{text}"
     );
     assert!(
