@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use std::sync::Arc;
 
 use super::index;
-use super::postings::Indexed;
+use super::postings::{Gathered, Indexed};
 
 /// What a document is; its letter is what the browser reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,11 +72,12 @@ const BATCH: usize = 256;
 /// are left out. Each page's stored text is handed to `emit` with the page's number as soon as
 /// its batch is worked, and taken from the page when nothing else holds it, so the site's text is
 /// not all held at once (it was a sixth of a build's peak memory).
-/// With a cache, a page whose signature is unchanged is taken from the previous build.
+/// With a cache, a page whose signature is unchanged is taken from the previous build; without
+/// one (`gloss build`) the postings are gathered batch by batch too, and returned.
 pub fn collect<T: Send>(
     ctx: &Ctx,
     emit: impl Fn(u32, bytes::Bytes) -> T + Sync,
-) -> (Vec<Indexed>, Vec<T>) {
+) -> (Vec<Indexed>, Vec<T>, Option<Gathered>) {
     let with_work = |mut p: SearchPage| {
         let w = index::work(&p);
         p.docs = Vec::new();
@@ -87,6 +88,7 @@ pub fn collect<T: Send>(
         langs.iter().position(|x| x.key == l).unwrap_or(0)
     };
     let (mut pages, mut files) = (Vec::new(), Vec::new());
+    let mut gathered = ctx.cache.is_none().then(Gathered::default);
     for (k, l) in ctx.config.languages.iter().enumerate() {
         let of_lang: Vec<usize> = (0..ctx.pages.len())
             .filter(|&i| lang_pos(&ctx.pages[i].lang) == k)
@@ -103,15 +105,21 @@ pub fn collect<T: Send>(
                 .filter(|e| e.1.docs() > 0)
                 .collect();
             files.extend(emit_stores(&mut worked, pages.len(), &emit));
+            if let Some(g) = &mut gathered {
+                g.add(&mut worked, pages.len());
+            }
             pages.append(&mut worked);
         }
         if !ctx.glossary.terms.is_empty() {
             let mut glossary = vec![with_work(glossary_page(ctx, &l.key))];
             files.extend(emit_stores(&mut glossary, pages.len(), &emit));
+            if let Some(g) = &mut gathered {
+                g.add(&mut glossary, pages.len());
+            }
             pages.append(&mut glossary);
         }
     }
-    (pages, files)
+    (pages, files, gathered)
 }
 
 /// Hands each page's stored text on, numbered from `first`: taken from a page nothing else holds

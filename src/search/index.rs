@@ -17,7 +17,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde_json::json;
 
 use super::docs::{Kind, SearchPage};
-use super::postings::{Indexed, Kept, with_postings};
+use super::postings::{Gathered, Indexed, Kept, with_postings};
 use super::tokenize::{FOLD, each_token, fold_into, table_for};
 use crate::config::Config;
 use crate::page::PageKind;
@@ -220,6 +220,12 @@ impl PageWork {
         std::mem::take(&mut self.store)
     }
 
+    /// Forgets the page's terms: for a page nothing else holds, once its postings are gathered.
+    pub fn drop_terms(&mut self) {
+        self.terms = String::new();
+        self.ends = Vec::new();
+    }
+
     pub fn terms(&self) -> impl Iterator<Item = &str> {
         let mut start = 0;
         self.ends.iter().map(move |&e| {
@@ -318,6 +324,7 @@ fn unpack(b: &[u8; 8]) -> &str {
 pub fn build<T: Send>(
     pages: Vec<Indexed>,
     mut files: Vec<T>,
+    gathered: Option<Gathered>,
     config: &Config,
     keep: Option<&Mutex<Kept>>,
     emit: impl Fn(String, bytes::Bytes) -> T + Sync,
@@ -353,7 +360,7 @@ pub fn build<T: Send>(
     }
     stats.pages = rows.len();
     drop(group_of);
-    let (shards, firsts) = with_postings(&pages, keep, |mut terms| {
+    let (shards, firsts) = with_postings(&pages, keep, gathered, |mut terms| {
         stats.terms = terms.len();
         terms.sort_unstable_by(|a, b| utf16_cmp(a.0, b.0));
         write_shards(&terms)

@@ -15,7 +15,7 @@ use crate::render::Output;
 
 /// The search files of the site, each handed to `emit` as soon as it is made, and their sizes.
 pub fn outputs<T: Send>(ctx: &Ctx, emit: impl Fn(Output) -> T + Sync) -> (Vec<T>, Stats) {
-    let (pages, files) = docs::collect(ctx, |n, bytes| {
+    let (pages, files, gathered) = docs::collect(ctx, |n, bytes| {
         emit(Output {
             path: format!("search-index/page-{n}.json"),
             bytes,
@@ -24,6 +24,7 @@ pub fn outputs<T: Send>(ctx: &Ctx, emit: impl Fn(Output) -> T + Sync) -> (Vec<T>
     index::build(
         pages,
         files,
+        gathered,
         ctx.config,
         ctx.cache.map(|c| &c.postings),
         |path, bytes| emit(Output { path, bytes }),
