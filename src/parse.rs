@@ -346,11 +346,7 @@ fn push_block(
                     v
                 };
                 // The name itself is underlined, after any `**`.
-                let at = map
-                    .text
-                    .get(offset..)
-                    .and_then(|t| t.find(&*name))
-                    .map_or(offset, |k| offset + k);
+                let at = offset + map.text[offset..].find(&*name).unwrap_or(0);
                 diags.push(
                         Diagnostic::error(format!("turn label `{name}` names no speaker of this interview"))
                             .at(map.locate(at, name.len()))
