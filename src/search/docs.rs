@@ -89,12 +89,19 @@ pub fn collect<T: Send>(
     };
     let (mut pages, mut files) = (Vec::new(), Vec::new());
     let mut gathered = ctx.cache.is_none().then(Gathered::default);
+    let mut hand_on = |mut worked: Vec<Indexed>| {
+        files.extend(emit_stores(&mut worked, pages.len(), &emit));
+        if let Some(g) = &mut gathered {
+            g.add(&mut worked, pages.len());
+        }
+        pages.append(&mut worked);
+    };
     for (k, l) in ctx.config.languages.iter().enumerate() {
         let of_lang: Vec<usize> = (0..ctx.pages.len())
             .filter(|&i| lang_pos(&ctx.pages[i].lang) == k)
             .collect();
         for batch in of_lang.chunks(BATCH) {
-            let mut worked: Vec<Indexed> = batch
+            let worked: Vec<Indexed> = batch
                 .par_iter()
                 .map(|&i| match ctx.cache {
                     Some(c) => c.search.get_or(&ctx.pages[i].url, ctx.sigs.pages[i], || {
@@ -104,19 +111,10 @@ pub fn collect<T: Send>(
                 })
                 .filter(|e| e.1.docs() > 0)
                 .collect();
-            files.extend(emit_stores(&mut worked, pages.len(), &emit));
-            if let Some(g) = &mut gathered {
-                g.add(&mut worked, pages.len());
-            }
-            pages.append(&mut worked);
+            hand_on(worked);
         }
         if !ctx.glossary.terms.is_empty() {
-            let mut glossary = vec![with_work(glossary_page(ctx, &l.key))];
-            files.extend(emit_stores(&mut glossary, pages.len(), &emit));
-            if let Some(g) = &mut gathered {
-                g.add(&mut glossary, pages.len());
-            }
-            pages.append(&mut glossary);
+            hand_on(vec![with_work(glossary_page(ctx, &l.key))]);
         }
     }
     (pages, files, gathered)
