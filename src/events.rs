@@ -119,20 +119,12 @@ impl Events {
         self.items.is_empty()
     }
 
-    pub fn first(&self) -> Option<Event<'_>> {
-        self.iter().next()
-    }
-
-    pub fn last(&self) -> Option<Event<'_>> {
-        self.items.last().map(|i| self.event(i))
-    }
-
     /// The events, borrowing their text from the block.
     pub fn iter(&self) -> impl Iterator<Item = Event<'_>> + Clone + '_ {
         self.items.iter().map(|i| self.event(i))
     }
 
-    /// The events in a vector, for code that edits them.
+    /// The events in a vector.
     pub fn to_vec(&self) -> Vec<Event<'_>> {
         self.iter().collect()
     }
@@ -234,7 +226,6 @@ mod tests {
         let kept = Events::new(parsed.clone());
         assert_eq!(kept.to_vec(), parsed);
         assert_eq!(kept.len(), parsed.len());
-        assert_eq!(kept.last(), parsed.last().cloned());
         let pieces: Vec<String> = kept
             .pieces()
             .map(|p| match p {
