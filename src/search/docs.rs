@@ -83,6 +83,7 @@ pub fn collect<T: Send>(
         p.docs = Vec::new();
         Arc::new((p, w))
     };
+    // Pages by language, so the pages holding a word are close together and their gaps small.
     let lang_pos = |l: &str| {
         let langs = &ctx.config.languages;
         langs.iter().position(|x| x.key == l).unwrap_or(0)
