@@ -81,19 +81,16 @@ pub(super) fn speakers_turns(i: usize, p: &Page) -> Vec<SpeakerTurns<'_>> {
     let mut slugs: Vec<&String> = iv.speakers.iter().map(|s| &s.slug).collect();
     slugs.sort();
     slugs.dedup();
+    // One pass over the turns, each put with its speaker (a rebuild at 5,000 does every page).
+    let mut turns: Vec<Vec<(usize, usize)>> = vec![Vec::new(); slugs.len()];
+    for (t, turn) in p.doc.turns.iter().enumerate() {
+        if let Some(k) = slug_of(&turn.speaker).and_then(|s| slugs.binary_search(&s).ok()) {
+            turns[k].push((i, t));
+        }
+    }
     slugs
         .into_iter()
-        .map(|slug| {
-            let turns: Vec<(usize, usize)> = p
-                .doc
-                .turns
-                .iter()
-                .enumerate()
-                .filter(|(_, turn)| slug_of(&turn.speaker) == Some(slug))
-                .map(|(t, _)| (i, t))
-                .collect();
-            (slug, turns)
-        })
+        .zip(turns)
         .filter(|(_, turns)| !turns.is_empty())
         .collect()
 }
