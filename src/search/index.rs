@@ -17,7 +17,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde_json::json;
 
 use super::docs::{Kind, SearchPage};
-use super::postings::{Gathered, Indexed, Kept, with_postings};
+use super::postings::{Gathered, Indexed, Kept, Posting, with_postings};
 use super::tokenize::{FOLD, each_token, fold_into, table_for};
 use crate::config::Config;
 use crate::page::PageKind;
@@ -159,11 +159,11 @@ fn utf16_cmp(a: &str, b: &str) -> std::cmp::Ordering {
 }
 
 /// Writes sorted terms and their postings into shards, CJK terms grouped by first character.
-fn write_shards(terms: &[(&str, &[u32])]) -> (Vec<String>, Vec<String>) {
+fn write_shards(terms: &[(&str, &Posting)]) -> (Vec<String>, Vec<String>) {
     let mut shards: Vec<String> = Vec::new();
     let mut firsts = Vec::new();
     let mut head: Option<char> = None;
-    for &(term, ids) in terms {
+    for &(term, postings) in terms {
         if shards.last().is_none_or(|s| s.len() >= SHARD_BYTES) {
             shards.push(String::new());
             firsts.push(term.to_string());
@@ -183,7 +183,7 @@ fn write_shards(terms: &[(&str, &[u32])]) -> (Vec<String>, Vec<String>) {
             head = None;
             s.push_str(term);
         }
-        s.push_str(&encode_postings(ids));
+        postings.write(s);
     }
     (shards, firsts)
 }
@@ -460,13 +460,17 @@ mod tests {
 
     #[test]
     fn cjk_terms_share_their_first_character() {
-        let terms: Vec<(&str, &[u32])> = vec![
-            ("ai", &[0]),
+        let postings: Vec<(&str, Posting)> = [
+            ("ai", &[0][..]),
             ("晶", &[1]),
             ("晶体", &[1, 2]),
             ("晶片", &[2]),
             ("锚定", &[1]),
-        ];
+        ]
+        .into_iter()
+        .map(|(t, ids)| (t, Posting::with_ids(ids)))
+        .collect();
+        let terms: Vec<(&str, &Posting)> = postings.iter().map(|(t, p)| (*t, p)).collect();
         let (shards, firsts) = write_shards(&terms);
         assert_eq!(shards, ["aiA|晶B体BA片C|锚定B"]);
         assert_eq!(firsts, ["ai"]);

@@ -1,13 +1,14 @@
 //! The index's pages in order, each with its terms → every term's postings (the increasing
 //! numbers of the pages holding it). `gloss serve` keeps them from one build to the next and
-//! updates them for the pages whose terms changed, instead of gathering every page's terms again.
+//! updates them for the pages whose terms changed, instead of gathering every page's terms again,
+//! and keeps each term's postings encoded for the index files until they change.
 
 use std::sync::{Arc, Mutex};
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::docs::SearchPage;
-use super::index::PageWork;
+use super::index::{PageWork, encode_postings};
 
 /// A page of the index with the work done on it.
 pub type Indexed = Arc<(SearchPage, PageWork)>;
@@ -16,14 +17,52 @@ pub type Indexed = Arc<(SearchPage, PageWork)>;
 #[derive(Default)]
 pub struct Kept {
     pages: Vec<Indexed>,
-    postings: FxHashMap<Box<str>, Vec<u32>>,
+    postings: FxHashMap<Box<str>, Posting>,
+}
+
+/// A term's postings, and with `gloss serve` the text the index files give them, made once until
+/// they change (re-encoding every term was a quarter of a rebuild's index at 5,000 interviews).
+#[derive(Default)]
+pub struct Posting {
+    ids: Vec<u32>,
+    encoded: Option<Box<str>>,
+}
+
+impl Posting {
+    fn new(first: u32) -> Self {
+        Posting {
+            ids: vec![first],
+            encoded: None,
+        }
+    }
+
+    #[cfg(test)]
+    pub(super) fn with_ids(ids: &[u32]) -> Self {
+        Posting {
+            ids: ids.to_vec(),
+            encoded: None,
+        }
+    }
+
+    /// The increasing numbers of the pages holding the term.
+    pub fn ids(&self) -> &[u32] {
+        &self.ids
+    }
+
+    /// Appends the postings as the index files give them (`index::encode_postings`).
+    pub fn write(&self, out: &mut String) {
+        match &self.encoded {
+            Some(e) => out.push_str(e),
+            None => out.push_str(&encode_postings(&self.ids)),
+        }
+    }
 }
 
 /// Postings gathered as the pages are numbered (`gloss build`), each page's terms dropped once
 /// gathered: held to the end of the index, every page's terms were an eighth of a build's peak
 /// memory.
 #[derive(Default)]
-pub struct Gathered(FxHashMap<Box<str>, Vec<u32>>);
+pub struct Gathered(FxHashMap<Box<str>, Posting>);
 
 impl Gathered {
     /// Adds `pages`, numbered from `first`, and empties the terms of those nothing else holds.
@@ -32,9 +71,9 @@ impl Gathered {
             let n = (first + k) as u32;
             for t in page.1.terms() {
                 match self.0.get_mut(t) {
-                    Some(ids) => ids.push(n),
+                    Some(p) => p.ids.push(n),
                     None => {
-                        self.0.insert(Box::from(t), vec![n]);
+                        self.0.insert(Box::from(t), Posting::new(n));
                     }
                 }
             }
@@ -54,7 +93,7 @@ pub fn with_postings<R>(
     pages: &[Indexed],
     keep: Option<&Mutex<Kept>>,
     gathered: Option<Gathered>,
-    f: impl FnOnce(Vec<(&str, &[u32])>) -> R,
+    f: impl FnOnce(Vec<(&str, &Posting)>) -> R,
 ) -> R {
     let Some(keep) = keep else {
         return match gathered {
@@ -71,7 +110,7 @@ pub fn with_postings<R>(
     } else {
         (0..pages.len()).collect()
     };
-    let postings = if changed.len() * UPDATE_AT_MOST <= pages.len() {
+    let mut postings = if changed.len() * UPDATE_AT_MOST <= pages.len() {
         let mut postings = kept.postings;
         for n in changed {
             update(&mut postings, n as u32, &kept.pages[n].1, &pages[n].1);
@@ -80,6 +119,9 @@ pub fn with_postings<R>(
     } else {
         owned(gather(pages))
     };
+    for p in postings.values_mut().filter(|p| p.encoded.is_none()) {
+        p.encoded = Some(encode_postings(&p.ids).into());
+    }
     let made = f(listed(&postings));
     // Kept whether the build succeeds or not: they are the postings of `pages`, whatever it became.
     *keep.lock().expect("postings lock") = Kept {
@@ -90,26 +132,23 @@ pub fn with_postings<R>(
 }
 
 /// Each term with its postings, borrowed from `postings` whoever owns the terms.
-fn listed<K: std::borrow::Borrow<str>>(postings: &FxHashMap<K, Vec<u32>>) -> Vec<(&str, &[u32])> {
-    postings
-        .iter()
-        .map(|(t, ids)| (t.borrow(), ids.as_slice()))
-        .collect()
+fn listed<K: std::borrow::Borrow<str>>(postings: &FxHashMap<K, Posting>) -> Vec<(&str, &Posting)> {
+    postings.iter().map(|(t, p)| (t.borrow(), p)).collect()
 }
 
 /// Every page's terms gathered afresh.
-fn gather(pages: &[Indexed]) -> FxHashMap<&str, Vec<u32>> {
-    let mut postings: FxHashMap<&str, Vec<u32>> = FxHashMap::default();
+fn gather(pages: &[Indexed]) -> FxHashMap<&str, Posting> {
+    let mut postings: FxHashMap<&str, Posting> = FxHashMap::default();
     for (n, page) in pages.iter().enumerate() {
         for t in page.1.terms() {
-            postings.entry(t).or_default().push(n as u32);
+            postings.entry(t).or_default().ids.push(n as u32);
         }
     }
     postings
 }
 
 /// Postings that can outlive the pages' work.
-fn owned(postings: FxHashMap<&str, Vec<u32>>) -> FxHashMap<Box<str>, Vec<u32>> {
+fn owned(postings: FxHashMap<&str, Posting>) -> FxHashMap<Box<str>, Posting> {
     postings
         .into_iter()
         .map(|(t, ids)| (Box::from(t), ids))
@@ -118,23 +157,25 @@ fn owned(postings: FxHashMap<&str, Vec<u32>>) -> FxHashMap<Box<str>, Vec<u32>> {
 
 /// Page `n`'s terms were `old`'s and are now `new`'s: `n` leaves the postings of the terms it
 /// lost and joins those of the terms it gained, in order.
-fn update(postings: &mut FxHashMap<Box<str>, Vec<u32>>, n: u32, old: &PageWork, new: &PageWork) {
+fn update(postings: &mut FxHashMap<Box<str>, Posting>, n: u32, old: &PageWork, new: &PageWork) {
     let before: FxHashSet<&str> = old.terms().collect();
     let after: FxHashSet<&str> = new.terms().collect();
     for t in before.difference(&after) {
-        if let Some(ids) = postings.get_mut(*t) {
-            if let Ok(at) = ids.binary_search(&n) {
-                ids.remove(at);
+        if let Some(p) = postings.get_mut(*t) {
+            if let Ok(at) = p.ids.binary_search(&n) {
+                p.ids.remove(at);
+                p.encoded = None;
             }
-            if ids.is_empty() {
+            if p.ids.is_empty() {
                 postings.remove(*t);
             }
         }
     }
     for t in after.difference(&before) {
-        let ids = postings.entry(Box::from(*t)).or_default();
-        if let Err(at) = ids.binary_search(&n) {
-            ids.insert(at, n);
+        let p = postings.entry(Box::from(*t)).or_default();
+        if let Err(at) = p.ids.binary_search(&n) {
+            p.ids.insert(at, n);
+            p.encoded = None;
         }
     }
 }
@@ -164,10 +205,10 @@ mod tests {
         Arc::new((page, w))
     }
 
-    fn sorted(p: Vec<(&str, &[u32])>) -> Vec<(String, Vec<u32>)> {
+    fn sorted(p: Vec<(&str, &Posting)>) -> Vec<(String, Vec<u32>)> {
         let mut v: Vec<_> = p
             .iter()
-            .map(|(t, ids)| (t.to_string(), ids.to_vec()))
+            .map(|(t, p)| (t.to_string(), p.ids().to_vec()))
             .collect();
         v.sort();
         v
