@@ -212,7 +212,7 @@ pub struct Cache {
     /// Search documents of a page, tokenised, by page URL.
     pub search: Stash<Arc<(SearchPage, PageWork)>>,
     /// The sitemap and the feeds, signed by what they list of every page.
-    pub publish: Stash<(String, Vec<Diagnostic>)>,
+    pub publish: Stash<(bytes::Bytes, Vec<Diagnostic>)>,
     /// The search index's postings with the pages they were made from (search/postings.rs).
     pub postings: Mutex<crate::search::postings::Kept>,
     /// Every page's related interviews, under one key: signed by every page's topics.

@@ -2,6 +2,7 @@
 //! `sitemap.xml` with language alternates, an Atom feed per language, `robots.txt`, and for GitHub
 //! Pages `.nojekyll` and `CNAME`. A file of the same name in `static/` wins over the generated one.
 
+use bytes::Bytes;
 use quick_xml::escape::escape;
 
 use crate::cache;
@@ -15,7 +16,7 @@ use crate::write::Plan;
 /// Adds the publishing files to the plan, after the rendered pages.
 pub fn add(plan: &mut Plan, ctx: &Ctx, jobs: &[Job], diags: &Diagnostics) {
     let config = ctx.config;
-    let mut outputs = vec![
+    let mut outputs: Vec<(String, Bytes)> = vec![
         (
             "sitemap.xml".to_string(),
             kept(
@@ -25,12 +26,12 @@ pub fn add(plan: &mut Plan, ctx: &Ctx, jobs: &[Job], diags: &Diagnostics) {
                 || sitemap(ctx, jobs),
             ),
         ),
-        ("robots.txt".to_string(), robots(config)),
+        ("robots.txt".to_string(), robots(config).into()),
         // GitHub Pages runs Jekyll unless told not to; Jekyll drops files starting with `_`.
-        (".nojekyll".to_string(), String::new()),
+        (".nojekyll".to_string(), Bytes::new()),
     ];
     if let Some(cname) = &config.cname {
-        outputs.push(("CNAME".to_string(), format!("{}\n", cname.trim())));
+        outputs.push(("CNAME".to_string(), format!("{}\n", cname.trim()).into()));
     }
     for l in &config.languages {
         let path = config.url_path(&l.key, "atom.xml");
@@ -46,28 +47,22 @@ pub fn add(plan: &mut Plan, ctx: &Ctx, jobs: &[Job], diags: &Diagnostics) {
         );
         outputs.push((rel, made));
     }
-    for (path, text) in outputs {
-        if plan.paths().any(|p| p == path) {
+    for (path, bytes) in outputs {
+        if plan.has(&path) {
             continue; // the site's own file (static/robots.txt…) is kept as it is
         }
         let origin = format!("gloss ({path})");
-        plan.add(
-            Output {
-                path,
-                bytes: text.into_bytes().into(),
-            },
-            origin,
-            diags,
-        );
+        plan.add(Output { path, bytes }, origin, diags);
     }
 }
 
-/// With a cache (`gloss serve`), a file whose signature is unchanged is the previous build's.
-fn kept(ctx: &Ctx, key: &str, sig: impl FnOnce() -> u64, make: impl FnOnce() -> String) -> String {
+/// With a cache (`gloss serve`), a file whose signature is unchanged is the previous build's:
+/// shared, not copied (the sitemap at 5,000 interviews is megabytes).
+fn kept(ctx: &Ctx, key: &str, sig: impl FnOnce() -> u64, make: impl FnOnce() -> String) -> Bytes {
     let Some(c) = ctx.cache else {
-        return make();
+        return make().into();
     };
-    c.publish.replayed(ctx.diags, key, sig(), make)
+    c.publish.replayed(ctx.diags, key, sig(), || make().into())
 }
 
 /// Every version of a rendered page: (language key, site-absolute URL). The same pairs the page's

@@ -2,7 +2,6 @@
 //! into a staging directory beside it as soon as it is made, duplicates refused, and the staging
 //! directory swapped in only when the whole build succeeded (or the bytes kept, for `gloss serve`).
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -83,7 +82,8 @@ pub struct Plan {
     files: Vec<Output>,
     made: Vec<String>,
     copies: Vec<(String, PathBuf)>,
-    origin: HashMap<String, String>,
+    /// Hashed with foldhash: a build at 5,000 interviews claims ~35,000 paths, one at a time.
+    origin: foldhash::HashMap<String, String>,
 }
 
 impl Plan {
@@ -98,7 +98,7 @@ impl Plan {
             files: Vec::new(),
             made: Vec::new(),
             copies: Vec::new(),
-            origin: HashMap::new(),
+            origin: foldhash::HashMap::default(),
         }
     }
 
@@ -156,6 +156,11 @@ impl Plan {
         if self.claim_path(&path, origin.into(), diags) {
             self.copies.push((path, from));
         }
+    }
+
+    /// Whether an output already claimed `path`.
+    pub fn has(&self, path: &str) -> bool {
+        self.origin.contains_key(path)
     }
 
     pub fn paths(&self) -> impl Iterator<Item = &str> {
