@@ -27,12 +27,13 @@ pub(super) fn resolve_links(
     cache: Option<&Cache>,
     base: u64,
 ) {
-    let by_file: HashMap<(String, String), usize> = pages
+    // Borrowed keys and a fast hash: these are made again on every rebuild of `gloss serve`.
+    let by_file: foldhash::HashMap<(&str, &str), usize> = pages
         .iter()
         .enumerate()
-        .map(|(i, p)| ((p.key.clone(), p.lang.clone()), i))
+        .map(|(i, p)| ((p.key.as_str(), p.lang.as_str()), i))
         .collect();
-    let urls: HashMap<&str, usize> = pages
+    let urls: foldhash::HashMap<&str, usize> = pages
         .iter()
         .enumerate()
         .map(|(i, p)| (p.url.as_str(), i))
@@ -98,16 +99,20 @@ pub(super) fn resolve_links(
             r
         })
         .collect();
-    let mut back: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); pages.len()];
+    // Pages are gone through in order, so each list comes out sorted; a page linking another
+    // twice is listed once.
+    let mut back: Vec<Vec<usize>> = vec![Vec::new(); pages.len()];
     for (i, r) in found.iter().enumerate() {
         page_links[i].resolved = r.resolved.clone();
         page_links[i].resolved_sig = r.resolved_sig;
         for &t in &r.targets {
-            back[t].insert(i);
+            if back[t].last() != Some(&i) {
+                back[t].push(i);
+            }
         }
     }
     for (i, b) in back.into_iter().enumerate() {
-        page_links[i].backlinks = b.into_iter().collect();
+        page_links[i].backlinks = b;
     }
 }
 
@@ -129,8 +134,8 @@ struct Site<'a> {
     pages: &'a [Page],
     linked: &'a Linked,
     config: &'a Config,
-    by_file: &'a HashMap<(String, String), usize>,
-    urls: &'a HashMap<&'a str, usize>,
+    by_file: &'a foldhash::HashMap<(&'a str, &'a str), usize>,
+    urls: &'a foldhash::HashMap<&'a str, usize>,
     ids: &'a [OnceLock<HashSet<String>>],
     assets: &'a HashSet<String>,
 }
@@ -344,7 +349,7 @@ fn resolve(dest: &str, from: usize, site: &Site, consulted: &mut BTreeSet<usize>
         } else {
             key
         };
-        let Some(&file_page) = by_file.get(&(key.clone(), lang.clone())) else {
+        let Some(&file_page) = by_file.get(&(key.as_str(), lang.as_str())) else {
             return Err((
                 format!("link `{dest}`: there is no page content/{rel}"),
                 "check the file name; links to pages are written relative to this file's folder"
