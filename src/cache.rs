@@ -206,9 +206,9 @@ pub struct Cache {
     /// Annotation exports, by page URL.
     pub exports: Stash<Option<(String, bytes::Bytes)>>,
     /// Topic pages' passages with the warnings their notes gave, by page, passage and language.
-    pub passages: Stash<(PassageView, Vec<Diagnostic>)>,
+    pub passages: Stash<(Arc<PassageView>, Vec<Diagnostic>)>,
     /// Turns as speaker pages list them, by page URL and turn.
-    pub speaker_turns: Stash<SpeakerTurn>,
+    pub speaker_turns: Stash<Arc<SpeakerTurn>>,
     /// Search documents of a page, tokenised, by page URL.
     pub search: Stash<Arc<(SearchPage, PageWork)>>,
     /// The sitemap and the feeds, signed by what they list of every page.

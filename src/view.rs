@@ -1,6 +1,8 @@
 //! The site model → small `Serialize` views, the only thing templates see. Each field is
 //! documented for template authors in docs/templates.md.
 
+use std::sync::Arc;
+
 use serde::{Serialize, Serializer};
 
 use crate::config::{Config, Language};
@@ -256,7 +258,8 @@ pub struct PassageGroup {
     pub title: String,
     pub url: String,
     pub count: usize,
-    pub passages: Vec<PassageView>,
+    /// Shared with `gloss serve`'s cache: a topic page at 5,000 interviews lists thousands.
+    pub passages: Vec<Arc<PassageView>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -287,7 +290,8 @@ pub struct SpeakerGroup {
     pub title: String,
     pub url: String,
     pub role_label: String,
-    pub turns: Vec<SpeakerTurn>,
+    /// Shared with `gloss serve`'s cache, like a topic page's passages.
+    pub turns: Vec<Arc<SpeakerTurn>>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -53,15 +53,15 @@ impl Ctx<'_> {
 
     /// A passage's view, from the previous build when its page's signature is unchanged: a topic
     /// page lists passages from every interview, but an edit touches one.
-    fn cached_passage_view(&self, page: usize, kind: &PassageKind, lang: &str) -> PassageView {
+    fn cached_passage_view(&self, page: usize, kind: &PassageKind, lang: &str) -> Arc<PassageView> {
         let Some(cache) = self.cache else {
-            return self.passage_view(page, kind, lang);
+            return Arc::new(self.passage_view(page, kind, lang));
         };
         let key = format!("{}|{kind:?}|{lang}", self.pages[page].url);
         cache
             .passages
             .replayed(self.diags, &key, self.sigs.pages[page], || {
-                self.passage_view(page, kind, lang)
+                Arc::new(self.passage_view(page, kind, lang))
             })
     }
 
@@ -264,7 +264,7 @@ impl Ctx<'_> {
 
     /// A turn as a speaker page lists it, from the previous build when its page's signature is
     /// unchanged: a host's page lists thousands of turns, but an edit touches one interview.
-    fn cached_speaker_turn(&self, page: usize, t: usize) -> SpeakerTurn {
+    fn cached_speaker_turn(&self, page: usize, t: usize) -> Arc<SpeakerTurn> {
         let make = || {
             let p = &self.pages[page];
             let turn = &p.doc.turns[t];
@@ -272,11 +272,11 @@ impl Ctx<'_> {
                 .map(|b| block_text(&p.doc.blocks[b].events))
                 .collect::<Vec<_>>()
                 .join(" ");
-            SpeakerTurn {
+            Arc::new(SpeakerTurn {
                 url: format!("{}#{}", p.url, turn.anchor()),
                 n: turn.n,
                 excerpt: excerpt(&text, 140),
-            }
+            })
         };
         match self.cache {
             Some(c) => {
