@@ -23,7 +23,13 @@ fn main() {
         write: false,
     };
     let cache = gloss::cache::Cache::default();
+    let t = Instant::now();
     gloss::build_with(&opts, Some(&cache)).expect("first build");
+    // Printed so that a profiler can attach (`perf record -p`) once the rebuilds start.
+    eprintln!(
+        "rebuild_profile: first build {:.0} ms",
+        t.elapsed().as_secs_f64() * 1000.0
+    );
     let mut times = Vec::new();
     for k in 0..n {
         std::fs::write(&file, format!("{original} word{k}\n")).expect("write");
