@@ -3,7 +3,7 @@
 //! interviews and every speaker's turns. Everything the render stage needs to draw links.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 
@@ -88,8 +88,11 @@ pub struct Linked {
     pub topics: BTreeMap<String, BTreeMap<String, usize>>,
     /// Topic slug → passages, per page language.
     pub passages: BTreeMap<String, Vec<Passage>>,
-    /// Term index → where it is linked.
-    pub occurrences: Vec<Vec<Occurrence>>,
+    /// Term index → where it is linked: gathered when first asked for (only the glossary page
+    /// shows them, and a rebuild in `gloss serve` seldom renders it again).
+    occurrences: OnceLock<Vec<Vec<Occurrence>>>,
+    /// How many terms the glossary has.
+    terms: usize,
     /// Speaker slug → (page, turn) of every turn, across the site.
     pub speaker_turns: BTreeMap<String, Vec<(usize, usize)>>,
 }
@@ -101,6 +104,24 @@ impl Linked {
             .iter()
             .copied()
             .find(|&i| pages[i].lang == lang)
+    }
+
+    /// Where glossary term `term` (its index) is linked, ordered by (page, anchor).
+    pub fn occurrences(&self, term: usize) -> &[Occurrence] {
+        let all = self.occurrences.get_or_init(|| {
+            let mut all = vec![Vec::new(); self.terms];
+            // Pages are appended in order, and each page's terms are ordered by anchor.
+            for (i, pl) in self.pages.iter().enumerate() {
+                for (ti, anchor) in pl.terms_found.iter() {
+                    all[*ti].push(Occurrence {
+                        page: i,
+                        anchor: anchor.clone(),
+                    });
+                }
+            }
+            all
+        });
+        all.get(term).map_or(&[], Vec::as_slice)
     }
 
     /// The pages of `page`'s translation group, `page` included (empty before linking).
@@ -173,7 +194,7 @@ pub fn link(
         groups,
         group_of: grouped.group_of,
         topics,
-        occurrences: vec![Vec::new(); glossary.terms.len()],
+        terms: glossary.terms.len(),
         ..Linked::default()
     };
     let base = cache.map(|_| cache::sign((format!("{config:?}"), glossary_sig)));
@@ -205,15 +226,6 @@ pub fn link(
             }
         })
         .collect();
-    // Pages are appended in order, so every term's list comes out ordered by (page, anchor).
-    for (i, pl) in page_links.iter().enumerate() {
-        for (ti, anchor) in pl.terms_found.iter() {
-            linked.occurrences[*ti].push(Occurrence {
-                page: i,
-                anchor: anchor.clone(),
-            });
-        }
-    }
     resolve_links(
         pages,
         &linked,

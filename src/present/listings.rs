@@ -402,7 +402,9 @@ impl Ctx<'_> {
                         others,
                         definition: t.definition.get(lang, default).unwrap_or("").to_string(),
                         link: t.link.clone(),
-                        occurrences: self.linked.occurrences[i]
+                        occurrences: self
+                            .linked
+                            .occurrences(i)
                             .iter()
                             .filter(|o| self.pages[o.page].lang == lang)
                             .map(|o| Link {
