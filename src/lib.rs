@@ -186,6 +186,8 @@ fn run(opts: &Options, cache: Option<&cache::Cache>, keep: bool) -> Result<Built
         ctx.sigs = cache::page_signatures(&ctx, global);
     }
     let jobs = render::jobs(&ctx);
+    // The pages, then an annotation export per page and a few files more.
+    plan.reserve(jobs.len() + pages.len() + 64);
     t.lap("templates, jobs");
     let sink = plan.sink();
     let render_all = || match tera.as_deref() {
@@ -245,20 +247,19 @@ fn run(opts: &Options, cache: Option<&cache::Cache>, keep: bool) -> Result<Built
     }
     t.lap("write");
     t.report();
+    let mut per_lang: Vec<(String, usize)> = config
+        .languages
+        .iter()
+        .map(|l| (l.key.clone(), 0))
+        .collect();
+    for p in plan.made().iter().filter(|p| p.ends_with(".html")) {
+        let lang = page_lang(p, &config);
+        if let Some(n) = per_lang.iter_mut().find(|(k, _)| k == lang) {
+            n.1 += 1;
+        }
+    }
     let summary = Summary {
-        pages: config
-            .languages
-            .iter()
-            .map(|l| {
-                (
-                    l.key.clone(),
-                    plan.made()
-                        .iter()
-                        .filter(|p| p.ends_with(".html") && page_lang(p, &config) == l.key)
-                        .count(),
-                )
-            })
-            .collect(),
+        pages: per_lang,
         files: plan.len(),
         elapsed: started.elapsed(),
         warnings: diags.into_sorted(),
@@ -346,14 +347,13 @@ fn parse_bodies(pages: &mut [page::Page], diags: &Diagnostics, cache: Option<&ca
 }
 
 /// The language an output path belongs to, from its prefix.
-fn page_lang(path: &str, config: &Config) -> String {
+fn page_lang<'c>(path: &str, config: &'c Config) -> &'c str {
     let first = path.split('/').next().unwrap_or("");
     config
         .languages
         .iter()
         .find(|l| !l.prefix.is_empty() && l.prefix == first)
-        .map(|l| l.key.clone())
-        .unwrap_or_else(|| config.default_language.clone())
+        .map_or(&config.default_language, |l| &l.key)
 }
 
 /// Time per pipeline stage, printed to stderr when `GLOSS_TIMINGS` is set: where a build's time

@@ -37,10 +37,11 @@ pub fn global_signature(ctx: &Ctx, templates: u64, glossary: u64) -> u64 {
             (slug.clone(), pages)
         })
         .collect();
+    // Counting goes through every passage of the site, once per language: side by side.
     let counts: Vec<String> = ctx
         .config
         .languages
-        .iter()
+        .par_iter()
         .map(|l| serde_json::to_string(&*ctx.topic_counts(&l.key)).unwrap_or_default())
         .collect();
     sign((
