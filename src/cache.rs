@@ -28,7 +28,7 @@ use crate::view::{PassageView, SpeakerTurn};
 mod signatures;
 pub use signatures::{
     Signatures, feed_signature, global_signature, listing_signature, page_signatures,
-    sitemap_signature, speaker_signature, topic_signature,
+    shown_signatures, sitemap_signature, speaker_signature, topic_signature,
 };
 
 /// Results of one kind, by key, with the signature each was made from.
@@ -209,6 +209,8 @@ pub struct Cache {
     pub passages: Stash<(Arc<PassageView>, Vec<Diagnostic>)>,
     /// Turns as speaker pages list them, by page URL and turn.
     pub speaker_turns: Stash<Arc<SpeakerTurn>>,
+    /// What topic and speaker pages show of each page (`shown_signatures`), by page URL.
+    pub shown: Stash<(u64, Vec<Diagnostic>)>,
     /// Search documents of a page, tokenised, by page URL.
     pub search: Stash<Arc<(SearchPage, PageWork)>>,
     /// The sitemap and the feeds, signed by what they list of every page.
@@ -312,7 +314,7 @@ impl<V: Clone> Cycle for Stash<V> {
 
 impl Cache {
     /// Every stash, named as the serve log names its stage.
-    fn stashes(&self) -> [(&'static str, &dyn Cycle); 17] {
+    fn stashes(&self) -> [(&'static str, &dyn Cycle); 18] {
         [
             ("glossary", &self.glossary),
             ("templates", &self.templates),
@@ -330,6 +332,7 @@ impl Cache {
             ("export", &self.exports),
             ("passages", &self.passages),
             ("speaker turns", &self.speaker_turns),
+            ("shown", &self.shown),
             ("search", &self.search),
         ]
     }

@@ -184,6 +184,7 @@ fn run(opts: &Options, cache: Option<&cache::Cache>, keep: bool) -> Result<Built
     if cache.is_some() {
         let global = cache::global_signature(&ctx, templates_sig, glossary_sig);
         ctx.sigs = cache::page_signatures(&ctx, global);
+        ctx.sigs.shown = cache::shown_signatures(&ctx);
     }
     let jobs = render::jobs(&ctx);
     // The pages, then an annotation export per page and a few files more.

@@ -240,7 +240,7 @@ pub struct ParallelView {
     pub interview_url: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct PassageView {
     /// `section`, `turn`, `annotation` or `page`.
     pub kind: String,
@@ -278,7 +278,7 @@ pub struct TopicCount {
     pub intro: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct SpeakerTurn {
     pub url: String,
     pub n: usize,

@@ -332,3 +332,40 @@ fn a_link_to_an_anchor_is_checked_again_when_its_page_changes() {
         "only the pages that changed or link into them: {reuse}"
     );
 }
+
+#[test]
+fn an_edit_listings_do_not_show_leaves_topic_and_speaker_pages_as_they_were() {
+    // Topic and speaker pages show the start of each turn. They were signed with the whole of
+    // every page they list, so any edit re-rendered them (at 5,000 interviews, pages of thousands
+    // of passages, most of a rebuild).
+    let site = common::fixture("interviews");
+    let root = site.path();
+    let cache = Cache::default();
+    rebuild_matches_fresh(root, &cache);
+    let long =
+        "它們要的是整個系統：電力、冷卻、網絡、封裝、軟件，還有願意長期下訂單的客戶。".repeat(8);
+    edit(
+        root,
+        "content/interviews/second.md",
+        "不夠，晶體管還要更多。",
+        &format!("不夠，晶體管還要更多。\n\n{long}結尾。"),
+    );
+    let longer = rebuild_matches_fresh(root, &cache);
+    assert!(
+        longer.redone("listings") > 0,
+        "the turn's start changed, so do the topic and speaker pages listing it: {longer}"
+    );
+    // The end of that turn, past what any listing quotes of it.
+    edit(
+        root,
+        "content/interviews/second.md",
+        "結尾。",
+        "最後的結尾。",
+    );
+    let end = rebuild_matches_fresh(root, &cache);
+    assert!(
+        end.rendered() > 0,
+        "the interview's own pages change: {end}"
+    );
+    assert_eq!(end.redone("listings"), 0, "{end}");
+}

@@ -20,6 +20,8 @@ pub struct Signatures {
     pub pages: Vec<u64>,
     /// Per page: what a listing, a backlink or a related box shows of it.
     pub listed: Vec<u64>,
+    /// What topic and speaker pages show of each page (`shown_signatures`).
+    pub shown: Vec<u64>,
 }
 
 /// What every cached page depends on: config, templates, glossary, and the topics and counts
@@ -115,11 +117,63 @@ pub fn page_signatures(ctx: &Ctx, global: u64) -> Signatures {
         global,
         pages,
         listed,
+        shown: Vec::new(),
     }
 }
 
 /// A topic page's signature: its own page's and those of the pages whose passages it lists in
 /// its language (a page's passages are shown in `lang` when it has a version in `lang`).
+/// What topic and speaker pages show of each page: its entry (`listed`), its speakers' roles (its
+/// translation group's front matter), and the views of its passages and turns, in every language
+/// that lists them. An edit that changes none of them (most do not: a passage shows the start of
+/// a turn) leaves the listings it appears on as they were; signing them with the page's whole
+/// signature re-rendered, at 5,000 interviews, topic pages of thousands of passages each time.
+/// Kept by page signature, with the warnings making the views gave, replayed.
+pub fn shown_signatures(ctx: &Ctx) -> Vec<u64> {
+    let Some(cache) = ctx.cache else {
+        return Vec::new();
+    };
+    let mut passages: Vec<Vec<&PassageKind>> = vec![Vec::new(); ctx.pages.len()];
+    for list in ctx.linked.passages.values() {
+        for q in list {
+            passages[q.page].push(&q.kind);
+        }
+    }
+    let mut turns: Vec<Vec<usize>> = vec![Vec::new(); ctx.pages.len()];
+    for list in ctx.linked.speaker_turns.values() {
+        for &(page, t) in list {
+            turns[page].push(t);
+        }
+    }
+    (0..ctx.pages.len())
+        .into_par_iter()
+        .map(|i| {
+            let make = || {
+                let views: Vec<_> = ctx
+                    .config
+                    .languages
+                    .iter()
+                    .filter(|l| ctx.listed_in(i, &l.key))
+                    .flat_map(|l| {
+                        passages[i]
+                            .iter()
+                            .map(|kind| ctx.cached_passage_view(i, kind, &l.key))
+                    })
+                    .collect();
+                let turns: Vec<_> = turns[i]
+                    .iter()
+                    .map(|&t| ctx.cached_speaker_turn(i, t))
+                    .collect();
+                sign((ctx.sigs.listed[i], group_front(ctx, i), views, turns))
+            };
+            let url = &ctx.pages[i].url;
+            cache
+                .shown
+                .replayed(ctx.diags, url, ctx.sigs.pages[i], make)
+        })
+        .collect()
+}
+
 pub fn topic_signature(ctx: &Ctx, page: usize, slug: &str) -> u64 {
     let lang = &ctx.pages[page].lang;
     let gathered: Vec<(u64, &PassageKind)> = ctx
@@ -130,7 +184,7 @@ pub fn topic_signature(ctx: &Ctx, page: usize, slug: &str) -> u64 {
         .unwrap_or(&[])
         .iter()
         .filter(|q| ctx.listed_in(q.page, lang))
-        .map(|q| (ctx.sigs.pages[q.page], &q.kind))
+        .map(|q| (ctx.sigs.shown[q.page], &q.kind))
         .collect();
     sign((ctx.sigs.pages[page], gathered))
 }
@@ -148,11 +202,17 @@ pub fn speaker_signature(ctx: &Ctx, lang: &str, slug: &str) -> u64 {
     let listed: Vec<(u64, &[(usize, usize)])> = turns
         .chunk_by(|a, b| a.0 == b.0)
         .filter(|run| ctx.listed_in(run[0].0, lang))
-        .map(|run| (ctx.sigs.pages[run[0].0], run))
+        .map(|run| (ctx.sigs.shown[run[0].0], run))
         .collect();
-    // The speaker is named as declared where they first speak, in whatever language.
-    let declared = turns.first().map(|&(page, _)| ctx.sigs.pages[page]);
-    sign((lang, slug, declared, listed))
+    // The speaker is named as declared where they first speak, in whatever language: that page's
+    // front matter (its group's, which it may inherit) and the label of the turn.
+    let declared = turns.first().map(|&(page, t)| {
+        (
+            group_front(ctx, page),
+            ctx.pages[page].doc.turns[t].speaker.as_str(),
+        )
+    });
+    sign((ctx.sigs.global, lang, slug, declared, listed))
 }
 
 /// A listing's signature, for the outputs made from many pages that `page_signatures` does not

@@ -53,7 +53,12 @@ impl Ctx<'_> {
 
     /// A passage's view, from the previous build when its page's signature is unchanged: a topic
     /// page lists passages from every interview, but an edit touches one.
-    fn cached_passage_view(&self, page: usize, kind: &PassageKind, lang: &str) -> Arc<PassageView> {
+    pub(crate) fn cached_passage_view(
+        &self,
+        page: usize,
+        kind: &PassageKind,
+        lang: &str,
+    ) -> Arc<PassageView> {
         let Some(cache) = self.cache else {
             return Arc::new(self.passage_view(page, kind, lang));
         };
@@ -264,7 +269,7 @@ impl Ctx<'_> {
 
     /// A turn as a speaker page lists it, from the previous build when its page's signature is
     /// unchanged: a host's page lists thousands of turns, but an edit touches one interview.
-    fn cached_speaker_turn(&self, page: usize, t: usize) -> Arc<SpeakerTurn> {
+    pub(crate) fn cached_speaker_turn(&self, page: usize, t: usize) -> Arc<SpeakerTurn> {
         let make = || {
             let p = &self.pages[page];
             let turn = &p.doc.turns[t];
