@@ -133,21 +133,41 @@ pub fn shown_signatures(ctx: &Ctx) -> Vec<u64> {
     let Some(cache) = ctx.cache else {
         return Vec::new();
     };
-    let mut passages: Vec<Vec<&PassageKind>> = vec![Vec::new(); ctx.pages.len()];
-    for list in ctx.linked.passages.values() {
-        for q in list {
-            passages[q.page].push(&q.kind);
-        }
-    }
-    let mut turns: Vec<Vec<usize>> = vec![Vec::new(); ctx.pages.len()];
-    for list in ctx.linked.speaker_turns.values() {
-        for &(page, t) in list {
-            turns[page].push(t);
-        }
-    }
-    (0..ctx.pages.len())
+    let key = |i: usize| (ctx.pages[i].url.as_str(), ctx.sigs.pages[i]);
+    let mut shown: Vec<Option<u64>> = (0..ctx.pages.len())
         .into_par_iter()
         .map(|i| {
+            let (url, sig) = key(i);
+            let (v, warnings) = cache.shown.take(url, sig)?;
+            ctx.diags.extend(warnings);
+            Some(v)
+        })
+        .collect();
+    // Only the pages whose signature changed (one or two in a rebuild) have their passages and
+    // turns looked for.
+    let mut missed: Vec<Option<(Vec<&PassageKind>, Vec<usize>)>> = shown
+        .iter()
+        .map(|s| s.is_none().then(Default::default))
+        .collect();
+    for list in ctx.linked.passages.values() {
+        for q in list {
+            if let Some((kinds, _)) = &mut missed[q.page] {
+                kinds.push(&q.kind);
+            }
+        }
+    }
+    for list in ctx.linked.speaker_turns.values() {
+        for &(page, t) in list {
+            if let Some((_, turns)) = &mut missed[page] {
+                turns.push(t);
+            }
+        }
+    }
+    let made: Vec<(usize, u64)> = missed
+        .into_par_iter()
+        .enumerate()
+        .filter_map(|(i, m)| m.map(|m| (i, m)))
+        .map(|(i, (kinds, turns))| {
             let make = || {
                 let views: Vec<_> = ctx
                     .config
@@ -155,23 +175,27 @@ pub fn shown_signatures(ctx: &Ctx) -> Vec<u64> {
                     .iter()
                     .filter(|l| ctx.listed_in(i, &l.key))
                     .flat_map(|l| {
-                        passages[i]
+                        kinds
                             .iter()
                             .map(|kind| ctx.cached_passage_view(i, kind, &l.key))
                     })
                     .collect();
-                let turns: Vec<_> = turns[i]
+                let turns: Vec<_> = turns
                     .iter()
                     .map(|&t| ctx.cached_speaker_turn(i, t))
                     .collect();
                 sign((ctx.sigs.listed[i], group_front(ctx, i), views, turns))
             };
-            let url = &ctx.pages[i].url;
-            cache
-                .shown
-                .replayed(ctx.diags, url, ctx.sigs.pages[i], make)
+            let (v, warnings) = ctx.diags.capturing(make);
+            let (url, sig) = key(i);
+            cache.shown.put(url, sig, (v, warnings));
+            (i, v)
         })
-        .collect()
+        .collect();
+    for (i, v) in made {
+        shown[i] = Some(v);
+    }
+    shown.into_iter().map(Option::unwrap_or_default).collect()
 }
 
 pub fn topic_signature(ctx: &Ctx, page: usize, slug: &str) -> u64 {
