@@ -90,7 +90,7 @@ impl<V: Clone> Stash<V> {
         sig: u64,
         make: impl FnOnce() -> Result<V, E>,
     ) -> Result<(V, bool), E> {
-        if let Some(v) = self.take_if(key, sig, |_| true) {
+        if let Some(v) = self.take(key, sig) {
             return Ok((v, true));
         }
         let v = make()?;
@@ -268,13 +268,32 @@ impl<V: Clone> Stash<(V, Vec<Diagnostic>)> {
         sig: u64,
         make: impl FnOnce() -> Result<V, E>,
     ) -> Result<V, E> {
-        let ((v, warnings), hit) = self.fetch(key, sig, || {
-            let (v, warnings) = diags.capturing(make);
-            v.map(|v| (v, warnings))
-        })?;
-        if hit {
-            diags.extend(warnings);
+        match self.replay(diags, key, sig) {
+            Some(v) => Ok(v),
+            None => self.make_kept(diags, key, sig, make),
         }
+    }
+
+    /// The previous build's result for `key` if it was made from `sig`, its diagnostics pushed
+    /// to `diags` again; when there is none, the caller makes it with `make_kept`.
+    pub fn replay(&self, diags: &Diagnostics, key: &str, sig: u64) -> Option<V> {
+        let (v, warnings) = self.take(key, sig)?;
+        diags.extend(warnings);
+        Some(v)
+    }
+
+    /// Makes the result for `key` from `sig`, capturing the diagnostics making it pushed, and
+    /// keeps both for the next build.
+    pub fn make_kept<E>(
+        &self,
+        diags: &Diagnostics,
+        key: &str,
+        sig: u64,
+        make: impl FnOnce() -> Result<V, E>,
+    ) -> Result<V, E> {
+        let (v, warnings) = diags.capturing(make);
+        let v = v?;
+        self.put(key, sig, (v.clone(), warnings));
         Ok(v)
     }
 

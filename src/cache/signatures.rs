@@ -121,8 +121,6 @@ pub fn page_signatures(ctx: &Ctx, global: u64) -> Signatures {
     }
 }
 
-/// A topic page's signature: its own page's and those of the pages whose passages it lists in
-/// its language (a page's passages are shown in `lang` when it has a version in `lang`).
 /// What topic and speaker pages show of each page: its entry (`listed`), its speakers' roles (its
 /// translation group's front matter), and the views of its passages and turns, in every language
 /// that lists them. An edit that changes none of them (most do not: a passage shows the start of
@@ -138,9 +136,7 @@ pub fn shown_signatures(ctx: &Ctx) -> Vec<u64> {
         .into_par_iter()
         .map(|i| {
             let (url, sig) = key(i);
-            let (v, warnings) = cache.shown.take(url, sig)?;
-            ctx.diags.extend(warnings);
-            Some(v)
+            cache.shown.replay(ctx.diags, url, sig)
         })
         .collect();
     // Only the pages whose signature changed (one or two in a rebuild) have their passages and
@@ -186,9 +182,10 @@ pub fn shown_signatures(ctx: &Ctx) -> Vec<u64> {
                     .collect();
                 sign((ctx.sigs.listed[i], group_front(ctx, i), views, turns))
             };
-            let (v, warnings) = ctx.diags.capturing(make);
             let (url, sig) = key(i);
-            cache.shown.put(url, sig, (v, warnings));
+            let made: Result<u64, std::convert::Infallible> =
+                cache.shown.make_kept(ctx.diags, url, sig, || Ok(make()));
+            let Ok(v) = made;
             (i, v)
         })
         .collect();
@@ -198,6 +195,8 @@ pub fn shown_signatures(ctx: &Ctx) -> Vec<u64> {
     shown.into_iter().map(Option::unwrap_or_default).collect()
 }
 
+/// A topic page's signature: its own page's and what it shows of the pages whose passages it
+/// lists in its language (a page's passages are shown in `lang` when it has a version in `lang`).
 pub fn topic_signature(ctx: &Ctx, page: usize, slug: &str) -> u64 {
     let lang = &ctx.pages[page].lang;
     let gathered: Vec<(u64, &PassageKind)> = ctx
