@@ -11,6 +11,7 @@ use crate::anchor::{self, Anchor, Anchors, DocText};
 use crate::cache::{self, Cache};
 use crate::config::Config;
 use crate::error::{Diagnostic, Diagnostics, Location};
+use crate::frontmatter;
 use crate::glossary::{Glossary, Matcher};
 use crate::markdown::{Decorations, MarkSpan, TermSpan, block_text, unlinkable_ranges};
 use crate::page::{Page, PageKind};
@@ -145,7 +146,6 @@ pub fn link(
     glossary_sig: u64,
 ) -> Linked {
     let topics = topic_pages(pages);
-    check_topics(pages, &topics, diags);
     let mut group_of: Vec<Arc<[usize]>> = vec![Arc::from([]); pages.len()];
     for g in groups.values() {
         let shared: Arc<[usize]> = g.as_slice().into();
@@ -157,6 +157,7 @@ pub fn link(
         group_of,
         ..Linked::default()
     };
+    check_topics(pages, &grouped, &topics, diags);
     let anchor_page = |p: &Page| match &p.interview {
         Some(iv) if !iv.annotations.is_empty() => {
             let text = DocText::new(&p.doc);
@@ -304,8 +305,16 @@ fn topic_pages(pages: &[Page]) -> BTreeMap<String, BTreeMap<String, usize>> {
     topics
 }
 
+/// Whether `key` in page `i`'s front matter came from another page of its translation group (a
+/// translation leaves it out and inherits it): its mistakes are reported where it is written.
+fn inherited(pages: &[Page], grouped: &Linked, i: usize, key: &str) -> bool {
+    let declares = |j: usize| frontmatter::find_key(pages[j].front(), key).is_some();
+    !declares(i) && grouped.group(i).iter().any(|&j| j != i && declares(j))
+}
+
 fn check_topics(
     pages: &[Page],
+    grouped: &Linked,
     topics: &BTreeMap<String, BTreeMap<String, usize>>,
     diags: &Diagnostics,
 ) {
@@ -335,9 +344,12 @@ fn check_topics(
             );
         }
     };
-    pages.par_iter().for_each(|p| {
-        for t in &p.topics {
-            check(p, t, &|| p.key_location("topics"));
+    let unknown = |ts: &[String]| ts.iter().any(|t| !is_topic.contains(t.as_str()));
+    pages.par_iter().enumerate().for_each(|(i, p)| {
+        if unknown(&p.topics) && !inherited(pages, grouped, i, "topics") {
+            for t in &p.topics {
+                check(p, t, &|| p.key_location("topics"));
+            }
         }
         for s in &p.doc.sections {
             for t in &s.topics {
@@ -354,9 +366,12 @@ fn check_topics(
             }
         }
         if let Some(iv) = &p.interview {
+            let own_turns = || !inherited(pages, grouped, i, "turns");
             for (n, ts) in &iv.turn_topics {
-                for t in ts {
-                    check(p, t, &|| p.key_location("turns"));
+                if unknown(ts) && own_turns() {
+                    for t in ts {
+                        check(p, t, &|| p.key_location("turns"));
+                    }
                 }
                 if *n as usize > p.doc.turns.len() || *n == 0 {
                     diags.push(

@@ -360,6 +360,32 @@ fn an_ambiguous_quote_asks_for_a_prefix_or_suffix() {
 }
 
 #[test]
+fn an_unknown_topic_inherited_by_a_translation_is_reported_once_where_it_is_written() {
+    let text = broken(|root| {
+        edit(
+            root,
+            "content/interviews/first.md",
+            "topics: [chips]\nturns:\n  2: [chips]",
+            "topics: [chip]\nturns:\n  2: [chipz]",
+        )
+    });
+    assert!(
+        text.contains("--> content/interviews/first.md:17:1"),
+        "the page's topics, in the original:\n{text}"
+    );
+    assert!(
+        text.contains("unknown topic `chipz`"),
+        "the turn's topics, in the original:\n{text}"
+    );
+    assert_eq!(
+        text.matches("unknown topic").count(),
+        2,
+        "the English translation inherits both and repeats neither:\n{text}"
+    );
+    assert_eq!(text.matches("error[").count(), 2, "{text}");
+}
+
+#[test]
 fn an_unknown_topic_lists_the_known_ones() {
     let text = broken(|root| {
         edit(
