@@ -85,24 +85,12 @@ pub fn push_escaped_text(out: &mut String, s: &str) {
 /// quotes are compared in.
 pub fn squash_ws(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    // A byte at a time, decoding only where whitespace may start: this runs over every page's text
-    // for the search index, most of it CJK, three bytes a character.
+    // A byte at a time, never decoding: this runs over every page's text for the search index,
+    // most of it CJK, three bytes a character.
     let bytes = s.as_bytes();
     let (mut word, mut i) = (0, 0);
     while i < bytes.len() {
-        let b = bytes[i];
-        let ws = match b {
-            b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ' => 1,
-            // The lead bytes of the other whitespace: U+0085, U+00A0, U+1680, U+2000–U+205F, U+3000.
-            0xC2 | 0xE1 | 0xE2 | 0xE3 => {
-                let c = s[i..]
-                    .chars()
-                    .next()
-                    .expect("a lead byte starts a character");
-                if c.is_whitespace() { c.len_utf8() } else { 0 }
-            }
-            _ => 0,
-        };
+        let ws = ws_len(bytes, i);
         if ws == 0 {
             i += 1;
             continue;
@@ -123,6 +111,25 @@ pub fn squash_ws(s: &str) -> String {
         out.push_str(&s[word..]);
     }
     out
+}
+
+/// The length in bytes of the whitespace character (`char::is_whitespace`) at byte `i` of the
+/// UTF-8 text `b`, or 0: U+0009–U+000D, U+0020, U+0085, U+00A0, U+1680, U+2000–U+200A, U+2028,
+/// U+2029, U+202F, U+205F and U+3000, told by their bytes.
+#[inline]
+fn ws_len(b: &[u8], i: usize) -> usize {
+    let next = |k: usize| b.get(i + k).copied().unwrap_or(0);
+    match b[i] {
+        b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ' => 1,
+        0xC2 if matches!(next(1), 0x85 | 0xA0) => 2,
+        0xE1 if (next(1), next(2)) == (0x9A, 0x80) => 3,
+        0xE2 => match (next(1), next(2)) {
+            (0x80, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF) | (0x81, 0x9F) => 3,
+            _ => 0,
+        },
+        0xE3 if (next(1), next(2)) == (0x80, 0x80) => 3,
+        _ => 0,
+    }
 }
 
 /// Line endings normalised to `\n` (CRLF and lone CR), so offsets and lines agree everywhere.
@@ -221,6 +228,11 @@ mod tests {
                     assert_eq!(squash_ws(&s), reference(&s), "{s:?}");
                 }
             }
+        }
+        // Every character whose first byte a whitespace character's can be.
+        for c in (0x80..=0x3FFFu32).filter_map(char::from_u32) {
+            let s = format!("a{c}b{c}");
+            assert_eq!(squash_ws(&s), reference(&s), "{s:?}");
         }
     }
 

@@ -232,51 +232,53 @@ pub fn tokenize_folded(folded: &str) -> Vec<String> {
 pub fn each_token(folded: &str, mut emit: impl FnMut(&str)) {
     let mut word_buf = String::new();
     let mut stem_buf = String::new();
-    let mut it = folded.char_indices();
-    while let Some((i, c)) = it.next() {
+    let n = folded.len();
+    let mut i = 0;
+    while i < n {
+        let (c, len) = char_at(folded, i);
         if is_cjk(c) {
+            // Overlapping bigrams of the run; a character alone is a token of its own.
             let mut prev = i;
-            let mut single = true;
-            let mut ahead = it.clone();
-            while let Some((j, d)) = ahead.next()
-                && is_cjk(d)
-            {
-                emit(&folded[prev..j + d.len_utf8()]);
+            let mut j = i + len;
+            while j < n {
+                let (d, dl) = char_at(folded, j);
+                if !is_cjk(d) {
+                    break;
+                }
+                emit(&folded[prev..j + dl]);
                 prev = j;
-                single = false;
-                it = ahead.clone();
+                j += dl;
             }
-            if single {
-                emit(&folded[i..i + c.len_utf8()]);
+            if prev == i {
+                emit(&folded[i..j]);
             }
+            i = j;
         } else if is_word(c) {
             // The word is `folded[i..end]` until a skipped apostrophe makes it `word_buf`.
-            let mut end = i + c.len_utf8();
+            let mut end = i + len;
             let mut copied = false;
-            let mut len = 1;
-            loop {
-                let mut ahead = it.clone();
-                let Some((j, d)) = ahead.next() else { break };
+            let mut count = 1;
+            let mut j = end;
+            while j < n {
+                let (d, dl) = char_at(folded, j);
                 if is_word(d) {
-                    if len < MAX_WORD {
+                    if count < MAX_WORD {
                         if copied {
                             word_buf.push(d);
                         } else if j == end {
-                            end = j + d.len_utf8();
+                            end = j + dl;
                         } else {
                             word_buf.clear();
                             word_buf.push_str(&folded[i..end]);
                             word_buf.push(d);
                             copied = true;
                         }
-                        len += 1;
+                        count += 1;
                     }
-                } else if !(is_apostrophe(d)
-                    && ahead.clone().next().is_some_and(|(_, n)| is_word(n)))
-                {
+                } else if !(is_apostrophe(d) && j + dl < n && is_word(char_at(folded, j + dl).0)) {
                     break;
                 }
-                it = ahead;
+                j += dl;
             }
             let word = if copied {
                 &word_buf[..]
@@ -284,6 +286,30 @@ pub fn each_token(folded: &str, mut emit: impl FnMut(&str)) {
                 &folded[i..end]
             };
             emit(stem_in(word, &mut stem_buf));
+            i = j;
+        } else {
+            i += len;
+        }
+    }
+}
+
+/// The character starting at byte `i` of `s`, and its length. Three-byte characters (all of
+/// CJK below the supplementary planes) are decoded here: tokenising a Chinese page is decoding
+/// each of its characters.
+#[inline]
+fn char_at(s: &str, i: usize) -> (char, usize) {
+    let b = s.as_bytes();
+    match b[i] {
+        b0 @ 0..=0x7F => (char::from(b0), 1),
+        b0 @ 0xE0..=0xEF => {
+            let c = (u32::from(b0 & 0x0F) << 12)
+                | (u32::from(b[i + 1] & 0x3F) << 6)
+                | u32::from(b[i + 2] & 0x3F);
+            (char::from_u32(c).unwrap_or(char::REPLACEMENT_CHARACTER), 3)
+        }
+        _ => {
+            let c = s[i..].chars().next().expect("`i` starts a character");
+            (c, c.len_utf8())
         }
     }
 }
@@ -304,6 +330,19 @@ mod tests {
 
     fn toks(s: &str) -> Vec<String> {
         tokenize(s)
+    }
+
+    #[test]
+    fn char_at_decodes_as_str_does() {
+        let s = "a é 晶體 𠀀z ＡＩ’s\u{3000}한국어";
+        let mut got = Vec::new();
+        let mut i = 0;
+        while i < s.len() {
+            let (c, len) = char_at(s, i);
+            got.push((i, c));
+            i += len;
+        }
+        assert_eq!(got, s.char_indices().collect::<Vec<_>>());
     }
 
     #[test]
