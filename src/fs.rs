@@ -254,6 +254,43 @@ impl Staging {
         })
     }
 
+    /// Writes `bytes` at `rel` in the staging directory, or links the file the output being
+    /// replaced has there when it holds exactly these bytes: an unchanged file keeps its inode,
+    /// blocks and modification time, so a rebuild writes (and, once it is swapped in, frees)
+    /// only what changed. On ext4 without a journal a freed inode slows the next build's file
+    /// creation for minutes (see bench/notes.md, step 60).
+    pub fn put(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        let to = self.dir.join(rel);
+        let old = self.out.join(rel);
+        if same_len(&old, bytes.len() as u64) && equal(&mut &bytes[..], &old) {
+            create_parent(&to)?;
+            if fs::hard_link(&old, &to).is_ok() {
+                return Ok(());
+            }
+        }
+        write(&to, bytes)
+    }
+
+    /// Copies `from` to `rel` in the staging directory, or links the old output's file there
+    /// when it has the same contents, as [`Staging::put`] does.
+    pub fn copy(&self, rel: &str, from: &Path) -> Result<(), Diagnostic> {
+        let to = self.dir.join(rel);
+        let old = self.out.join(rel);
+        create_parent(&to)?;
+        // Any error reading `from` is left for the copy to report.
+        if let Ok(meta) = fs::metadata(from)
+            && same_len(&old, meta.len())
+            && let Ok(mut source) = fs::File::open(from)
+            && equal(&mut source, &old)
+            && fs::hard_link(&old, &to).is_ok()
+        {
+            return Ok(());
+        }
+        fs::copy(from, &to)
+            .map(drop)
+            .map_err(|e| io_error(from, "copy", &e))
+    }
+
     /// Swaps the staged directory in for the output: old output aside, new one in, old one removed.
     pub fn commit(mut self) -> Result<(), Diagnostic> {
         let parent = self.out.parent().unwrap_or(Path::new("/"));
@@ -288,6 +325,42 @@ impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
             let _ = remove_ours(&self.dir);
+        }
+    }
+}
+
+fn create_parent(path: &Path) -> Result<(), Diagnostic> {
+    match path.parent() {
+        Some(parent) => {
+            fs::create_dir_all(parent).map_err(|e| io_error(parent, "create directory", &e))
+        }
+        None => Ok(()),
+    }
+}
+
+/// Whether `path` is a regular file (not a link to one) of `len` bytes.
+fn same_len(path: &Path, len: u64) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == len)
+}
+
+/// Whether the file at `path` holds what `new` reads, compared a block at a time (the file's
+/// length already matched).
+fn equal(new: &mut impl io::Read, path: &Path) -> bool {
+    let Ok(mut old) = fs::File::open(path) else {
+        return false;
+    };
+    let (mut a, mut b) = ([0u8; 16 * 1024], [0u8; 16 * 1024]);
+    loop {
+        let n = match io::Read::read(new, &mut a) {
+            Ok(n) => n,
+            Err(_) => return false,
+        };
+        if n == 0 {
+            // Nothing left of `new`: equal if nothing is left of the old file either.
+            return matches!(io::Read::read(&mut old, &mut b[..1]), Ok(0));
+        }
+        if io::Read::read_exact(&mut old, &mut b[..n]).is_err() || a[..n] != b[..n] {
+            return false;
         }
     }
 }

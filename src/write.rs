@@ -58,7 +58,7 @@ impl Sink {
     /// kept, or dropped here.
     pub fn put(&self, out: Output, diags: &Diagnostics) -> Made {
         if let Some(s) = &self.staging
-            && let Err(d) = fs::write(&s.dir.join(&out.path), &out.bytes)
+            && let Err(d) = s.put(&out.path, &out.bytes)
         {
             diags.push(d);
         }
@@ -212,17 +212,7 @@ impl Plan {
         let errors: Vec<Diagnostic> = self
             .copies
             .par_iter()
-            .filter_map(|(rel, from)| {
-                let to = staging.dir.join(rel);
-                if let Some(parent) = to.parent()
-                    && let Err(e) = std::fs::create_dir_all(parent)
-                {
-                    return Some(fs::io_error(parent, "create directory", &e));
-                }
-                std::fs::copy(from, &to)
-                    .err()
-                    .map(|e| fs::io_error(from, "copy", &e))
-            })
+            .filter_map(|(rel, from)| staging.copy(rel, from).err())
             .collect();
         if !errors.is_empty() {
             return Err(errors); // `staging` is dropped here: removed, the old output untouched.

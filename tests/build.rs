@@ -280,3 +280,31 @@ fn toml_front_matter_crlf_and_bom_are_accepted() {
     let crlf = read(site.path(), "book/articles/crlf/index.html");
     assert!(crlf.contains("<p>第二段</p>"), "{crlf}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_rebuild_rewrites_only_the_files_that_changed() {
+    use std::os::unix::fs::MetadataExt;
+    let site = fixture("site");
+    build(site.path()).unwrap();
+    let book = site.path().join("book");
+    let ino = |p: &str| std::fs::metadata(book.join(p)).unwrap().ino();
+    let kept = ["articles/hello/index.html", "style.css", "img/logo.png"];
+    let before: Vec<u64> = kept.iter().map(|p| ino(p)).collect();
+    let changed = ino("articles/only-zh/index.html");
+    write(
+        site.path(),
+        "content/articles/only-zh.md",
+        "---\ntitle: 只有中文\n---\n改過的內容。\n",
+    );
+    build(site.path()).unwrap();
+    let after: Vec<u64> = kept.iter().map(|p| ino(p)).collect();
+    assert_eq!(before, after, "unchanged pages and files keep their inode");
+    assert_ne!(ino("articles/only-zh/index.html"), changed);
+    assert!(read(site.path(), "book/articles/only-zh/index.html").contains("改過的內容"));
+    assert!(
+        staging_leftovers(site.path()).is_empty(),
+        "{:?}",
+        staging_leftovers(site.path())
+    );
+}
