@@ -348,7 +348,7 @@ fn check_topics(
     pages.par_iter().enumerate().for_each(|(i, p)| {
         if unknown(&p.topics) && !inherited(pages, grouped, i, "topics") {
             for t in &p.topics {
-                check(p, t, &|| p.key_location("topics"));
+                check(p, t, &|| p.key_item_location("topics", t));
             }
         }
         for s in &p.doc.sections {
@@ -370,7 +370,7 @@ fn check_topics(
             for (n, ts) in &iv.turn_topics {
                 if unknown(ts) && own_turns() {
                     for t in ts {
-                        check(p, t, &|| p.key_location("turns"));
+                        check(p, t, &|| p.key_item_location("turns", t));
                     }
                 }
                 if *n as usize > p.doc.turns.len() || *n == 0 {

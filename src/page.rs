@@ -124,6 +124,32 @@ impl Page {
         item_location(&self.map(), line)
     }
 
+    /// Where `name` is written in the value of the top-level front-matter `key` (`topics: [a,
+    /// b]`, or the lines indented under it), else the key.
+    pub fn key_item_location(&self, key: &str, name: &str) -> crate::error::Location {
+        let front = self.front();
+        let Some(start) = frontmatter::find_key(front, key) else {
+            return self.key_location(key);
+        };
+        let mut off = start + key.len();
+        for (k, line) in front[off..].split_inclusive('\n').enumerate() {
+            // The value ends where the next top-level key (or the closing `---`) starts.
+            if k > 0 && !line.starts_with([' ', '\t', '-']) {
+                break;
+            }
+            let is_name_char = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
+            let found = line.match_indices(name).find(|&(i, _)| {
+                !line[..i].ends_with(is_name_char)
+                    && !line[i + name.len()..].starts_with(is_name_char)
+            });
+            if let Some((i, _)) = found {
+                return self.map().locate(off + i, name.len());
+            }
+            off += line.len();
+        }
+        self.key_location(key)
+    }
+
     /// Location of a top-level front-matter key, or of line 1.
     pub fn key_location(&self, key: &str) -> crate::error::Location {
         let map = self.map();

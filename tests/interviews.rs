@@ -370,12 +370,12 @@ fn an_unknown_topic_inherited_by_a_translation_is_reported_once_where_it_is_writ
         )
     });
     assert!(
-        text.contains("--> content/interviews/first.md:17:1"),
-        "the page's topics, in the original:\n{text}"
+        text.contains("--> content/interviews/first.md:17:10"),
+        "the page's topic, where it is written in the original:\n{text}"
     );
     assert!(
-        text.contains("unknown topic `chipz`"),
-        "the turn's topics, in the original:\n{text}"
+        text.contains("--> content/interviews/first.md:19:7"),
+        "the turn's topic, where it is written in the original:\n{text}"
     );
     assert_eq!(
         text.matches("unknown topic").count(),
