@@ -302,6 +302,17 @@ fn a_rebuild_rewrites_only_the_files_that_changed() {
     assert_eq!(before, after, "unchanged pages and files keep their inode");
     assert_ne!(ino("articles/only-zh/index.html"), changed);
     assert!(read(site.path(), "book/articles/only-zh/index.html").contains("改過的內容"));
+    // The same length, other bytes: compared, not just measured.
+    let len = |p: &str| std::fs::metadata(book.join(p)).unwrap().len();
+    let was = len("articles/only-zh/index.html");
+    write(
+        site.path(),
+        "content/articles/only-zh.md",
+        "---\ntitle: 只有中文\n---\n改过的內容。\n",
+    );
+    build(site.path()).unwrap();
+    assert_eq!(len("articles/only-zh/index.html"), was);
+    assert!(read(site.path(), "book/articles/only-zh/index.html").contains("改过的內容"));
     assert!(
         staging_leftovers(site.path()).is_empty(),
         "{:?}",
