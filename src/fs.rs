@@ -229,6 +229,9 @@ pub fn check_output_dir(out: &Path, protected: &Protected) -> Result<(), Diagnos
 pub struct Staging {
     pub dir: PathBuf,
     out: PathBuf,
+    /// Whether there is a previous output whose unchanged files can be linked (a first build
+    /// skips looking for each of them).
+    replacing: bool,
     committed: bool,
 }
 
@@ -250,6 +253,7 @@ impl Staging {
         Ok(Staging {
             dir,
             out: out.to_path_buf(),
+            replacing: out.join(MARKER).is_file(),
             committed: false,
         })
     }
@@ -262,7 +266,7 @@ impl Staging {
     pub fn put(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         let to = self.dir.join(rel);
         let old = self.out.join(rel);
-        if same_len(&old, bytes.len() as u64) && equal(&mut &bytes[..], &old) {
+        if self.replacing && same_len(&old, bytes.len() as u64) && equal(&mut &bytes[..], &old) {
             create_parent(&to)?;
             if fs::hard_link(&old, &to).is_ok() {
                 return Ok(());
@@ -278,7 +282,8 @@ impl Staging {
         let old = self.out.join(rel);
         create_parent(&to)?;
         // Any error reading `from` is left for the copy to report.
-        if let Ok(meta) = fs::metadata(from)
+        if self.replacing
+            && let Ok(meta) = fs::metadata(from)
             && same_len(&old, meta.len())
             && let Ok(mut source) = fs::File::open(from)
             && equal(&mut source, &old)

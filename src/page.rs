@@ -131,13 +131,13 @@ impl Page {
         let Some(start) = frontmatter::find_key(front, key) else {
             return self.key_location(key);
         };
+        let is_name_char = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
         let mut off = start + key.len();
         for (k, line) in front[off..].split_inclusive('\n').enumerate() {
             // The value ends where the next top-level key (or the closing `---`) starts.
             if k > 0 && !line.starts_with([' ', '\t', '-']) {
                 break;
             }
-            let is_name_char = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
             let found = line.match_indices(name).find(|&(i, _)| {
                 !line[..i].ends_with(is_name_char)
                     && !line[i + name.len()..].starts_with(is_name_char)
