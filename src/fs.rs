@@ -266,13 +266,16 @@ impl Staging {
     pub fn put(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         let to = self.dir.join(rel);
         let old = self.out.join(rel);
-        if self.replacing && same_len(&old, bytes.len() as u64) && equal(&mut &bytes[..], &old) {
-            create_parent(&to)?;
-            if fs::hard_link(&old, &to).is_ok() {
-                return Ok(());
-            }
+        create_parent(&to)?;
+        if self.replacing
+            && same_len(&old, bytes.len() as u64)
+            && equal(&mut &bytes[..], &old)
+            && fs::hard_link(&old, &to).is_ok()
+        {
+            return Ok(());
         }
-        write(&to, bytes)
+        let mut file = create_fresh(&to)?;
+        io::Write::write_all(&mut file, bytes).map_err(|e| io_error(&to, "write", &e))
     }
 
     /// Copies `from` to `rel` in the staging directory, or links the old output's file there
@@ -291,7 +294,9 @@ impl Staging {
         {
             return Ok(());
         }
-        fs::copy(from, &to)
+        let mut source = fs::File::open(from).map_err(|e| io_error(from, "copy", &e))?;
+        let mut file = create_fresh(&to)?;
+        io::copy(&mut source, &mut file)
             .map(drop)
             .map_err(|e| io_error(from, "copy", &e))
     }
@@ -330,6 +335,31 @@ impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
             let _ = remove_ours(&self.dir);
+        }
+    }
+}
+
+/// A new file at `path`, never an existing one opened for writing: two sources claiming one
+/// path (an error the plan reports once both are made) may both reach staging, and the first
+/// may be a link to the previous output's file, which writing through would change.
+fn create_fresh(path: &Path) -> Result<fs::File, Diagnostic> {
+    let mut attempts = 0;
+    loop {
+        match fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+        {
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && attempts < 3 => {
+                attempts += 1;
+                match fs::remove_file(path) {
+                    Err(e) if e.kind() != io::ErrorKind::NotFound => {
+                        return Err(io_error(path, "replace", &e));
+                    }
+                    _ => {}
+                }
+            }
+            opened => return opened.map_err(|e| io_error(path, "write", &e)),
         }
     }
 }
@@ -415,6 +445,30 @@ pub fn rel_string(p: &Path, base: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_second_write_to_a_staged_path_leaves_the_previous_output_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("book");
+        let first = Staging::new(&out).unwrap();
+        first.put("index.html", b"old").unwrap();
+        first.put("a.css", b"css").unwrap();
+        first.commit().unwrap();
+        let source = dir.path().join("other.css");
+        fs::write(&source, b"CSS").unwrap();
+        let second = Staging::new(&out).unwrap();
+        // Unchanged: linked to the previous output's files. Then a second source claims each
+        // path (an error the plan reports later): written as a file of its own.
+        second.put("index.html", b"old").unwrap();
+        second.put("index.html", b"new").unwrap();
+        second.put("a.css", b"css").unwrap();
+        second.copy("a.css", &source).unwrap();
+        assert_eq!(fs::read(second.dir.join("index.html")).unwrap(), b"new");
+        assert_eq!(fs::read(second.dir.join("a.css")).unwrap(), b"CSS");
+        drop(second);
+        assert_eq!(fs::read(out.join("index.html")).unwrap(), b"old");
+        assert_eq!(fs::read(out.join("a.css")).unwrap(), b"css");
+    }
 
     #[test]
     fn invalid_utf8_names_the_byte_offset() {
