@@ -275,7 +275,13 @@ mod tests {
 
     fn run(body: &str, a: Annotation) -> Result<Anchor, (String, String)> {
         let map = SourceMap::new(Path::new("a.md"), body);
-        let doc = parse(body, 0, &map, &Labels::default(), &Diagnostics::new());
+        let doc = parse(
+            &body.into(),
+            0,
+            &map,
+            &Labels::default(),
+            &Diagnostics::new(),
+        );
         let text = DocText::new(&doc);
         let found = occurrences(&text, std::slice::from_ref(&a));
         anchor_one(&doc, &text, &a, &found)

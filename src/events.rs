@@ -2,9 +2,12 @@
 //! build, and read back as borrowed events each time the block is rendered or its text is needed.
 //!
 //! Parsed bodies were the largest part of a build's memory: an `Event` is 80 bytes or more
-//! whatever it holds, and each text event owned its own string. Here a block's texts share one
-//! string, text and code events are two numbers into it, and the few large events (links, images,
-//! headings, code blocks) are boxed, so an event takes 16 bytes.
+//! whatever it holds, and each text event owned its own string. Here a text or code event is two
+//! numbers: a range of the page's source, which the parser's text mostly is a slice of, or else of
+//! a string the block keeps for the rest (unescaped, merged or edited text). The few large events
+//! (links, images, headings, code blocks) are boxed, so an event takes 16 bytes.
+
+use std::sync::Arc;
 
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
@@ -12,14 +15,20 @@ use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 #[derive(Debug, Clone, Default)]
 pub struct Events {
     items: Box<[Item]>,
-    text: Box<str>,
+    /// The page's source, shared by all its blocks.
+    source: Arc<str>,
+    /// Texts that are not a slice of `source`.
+    own: Box<str>,
 }
 
 #[derive(Debug, Clone)]
 enum Item {
-    /// Start and end of a range of `text`.
+    /// Start and end of a range of `own`.
     Text(u32, u32),
     Code(u32, u32),
+    /// Start and end of a range of `source`.
+    SourceText(u32, u32),
+    SourceCode(u32, u32),
     SoftBreak,
     HardBreak,
     Start(Plain),
@@ -70,31 +79,50 @@ impl Plain {
 }
 
 impl Events {
-    pub fn new(events: Vec<Event<'_>>) -> Events {
-        let text_len = events
+    /// Keeps `events`, whose borrowed texts are slices of `source` where they can be.
+    pub fn new(events: Vec<Event<'_>>, source: &Arc<str>) -> Events {
+        let within = |t: &str| {
+            let start = (t.as_ptr() as usize).checked_sub(source.as_ptr() as usize)?;
+            let end = start + t.len();
+            if end > source.len() {
+                return None;
+            }
+            Some((u32::try_from(start).ok()?, u32::try_from(end).ok()?))
+        };
+        let slice = |t: &CowStr| match t {
+            CowStr::Borrowed(b) => within(b),
+            _ => None,
+        };
+        let own_len = events
             .iter()
             .map(|e| match e {
-                Event::Text(t) | Event::Code(t) => t.len(),
+                Event::Text(t) | Event::Code(t) if slice(t).is_none() => t.len(),
                 _ => 0,
             })
             .sum();
-        let mut text = String::with_capacity(text_len);
+        let mut own = String::with_capacity(own_len);
         let mut span = |t: &str| {
-            let start = text.len() as u32;
-            text.push_str(t);
-            (start, text.len() as u32)
+            let start = own.len() as u32;
+            own.push_str(t);
+            (start, own.len() as u32)
         };
         let items: Box<[Item]> = events
             .into_iter()
             .map(|e| match e {
-                Event::Text(t) => {
-                    let (a, b) = span(&t);
-                    Item::Text(a, b)
-                }
-                Event::Code(t) => {
-                    let (a, b) = span(&t);
-                    Item::Code(a, b)
-                }
+                Event::Text(t) => match slice(&t) {
+                    Some((a, b)) => Item::SourceText(a, b),
+                    None => {
+                        let (a, b) = span(&t);
+                        Item::Text(a, b)
+                    }
+                },
+                Event::Code(t) => match slice(&t) {
+                    Some((a, b)) => Item::SourceCode(a, b),
+                    None => {
+                        let (a, b) = span(&t);
+                        Item::Code(a, b)
+                    }
+                },
                 Event::SoftBreak => Item::SoftBreak,
                 Event::HardBreak => Item::HardBreak,
                 Event::End(end) => Item::End(end),
@@ -107,8 +135,14 @@ impl Events {
             .collect();
         Events {
             items,
-            text: text.into_boxed_str(),
+            source: Arc::clone(source),
+            own: own.into_boxed_str(),
         }
+    }
+
+    /// Bytes of text this block holds apart from the page's source.
+    pub fn copied_len(&self) -> usize {
+        self.own.len()
     }
 
     pub fn len(&self) -> usize {
@@ -131,10 +165,13 @@ impl Events {
 
     /// The events as readers of a block's text see them, without building each `Event`.
     pub fn pieces(&self) -> impl Iterator<Item = Piece<'_>> + '_ {
-        let slice = |a: &u32, b: &u32| &self.text[*a as usize..*b as usize];
+        let own = |a: &u32, b: &u32| &self.own[*a as usize..*b as usize];
+        let source = |a: &u32, b: &u32| &self.source[*a as usize..*b as usize];
         self.items.iter().map(move |i| match i {
-            Item::Text(a, b) => Piece::Text(slice(a, b)),
-            Item::Code(a, b) => Piece::Code(slice(a, b)),
+            Item::Text(a, b) => Piece::Text(own(a, b)),
+            Item::Code(a, b) => Piece::Code(own(a, b)),
+            Item::SourceText(a, b) => Piece::Text(source(a, b)),
+            Item::SourceCode(a, b) => Piece::Code(source(a, b)),
             Item::SoftBreak | Item::HardBreak => Piece::Break,
             Item::Start(_) => Piece::PlainStart,
             Item::End(end) => Piece::End(*end),
@@ -146,10 +183,13 @@ impl Events {
     }
 
     fn event<'a>(&'a self, item: &'a Item) -> Event<'a> {
-        let slice = |a: u32, b: u32| CowStr::Borrowed(&self.text[a as usize..b as usize]);
+        let own = |a: u32, b: u32| CowStr::Borrowed(&self.own[a as usize..b as usize]);
+        let source = |a: u32, b: u32| CowStr::Borrowed(&self.source[a as usize..b as usize]);
         match item {
-            Item::Text(a, b) => Event::Text(slice(*a, *b)),
-            Item::Code(a, b) => Event::Code(slice(*a, *b)),
+            Item::Text(a, b) => Event::Text(own(*a, *b)),
+            Item::Code(a, b) => Event::Code(own(*a, *b)),
+            Item::SourceText(a, b) => Event::Text(source(*a, *b)),
+            Item::SourceCode(a, b) => Event::Code(source(*a, *b)),
             Item::SoftBreak => Event::SoftBreak,
             Item::HardBreak => Event::HardBreak,
             Item::Start(p) => Event::Start(p.tag()),
@@ -221,9 +261,10 @@ mod tests {
         opts.insert(Options::ENABLE_FOOTNOTES);
         opts.insert(Options::ENABLE_STRIKETHROUGH);
         opts.insert(Options::ENABLE_HEADING_ATTRIBUTES);
-        let parsed: Vec<Event> = Parser::new_ext(md, opts).collect();
+        let source: Arc<str> = Arc::from(md);
+        let parsed: Vec<Event> = Parser::new_ext(&source, opts).collect();
         assert!(parsed.len() > 40);
-        let kept = Events::new(parsed.clone());
+        let kept = Events::new(parsed.clone(), &source);
         assert_eq!(kept.to_vec(), parsed);
         assert_eq!(kept.len(), parsed.len());
         let pieces: Vec<String> = kept

@@ -325,7 +325,7 @@ fn parse_bodies(pages: &mut [page::Page], diags: &Diagnostics, cache: Option<&ca
         }
         p.doc = match cache {
             None => Arc::new(parse::parse(
-                p.body(),
+                &p.text,
                 p.body_offset,
                 &p.map(),
                 &labels,
@@ -337,7 +337,7 @@ fn parse_bodies(pages: &mut [page::Page], diags: &Diagnostics, cache: Option<&ca
                 let sig = cache::sign((p.text_hash, p.body_offset, by_label));
                 let (doc, warnings) = c.docs.get_or(&p.shown.to_string_lossy(), sig, || {
                     let local = Diagnostics::new();
-                    let doc = parse::parse(p.body(), p.body_offset, &p.map(), &labels, &local);
+                    let doc = parse::parse(&p.text, p.body_offset, &p.map(), &labels, &local);
                     (Arc::new(doc), local.into_sorted())
                 });
                 diags.extend(warnings);

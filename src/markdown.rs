@@ -406,7 +406,7 @@ mod tests {
 
     fn blocks(md: &str) -> Vec<Block> {
         let map = SourceMap::new(Path::new("a.md"), md);
-        parse(md, 0, &map, &Labels::default(), &Diagnostics::new()).blocks
+        parse(&md.into(), 0, &map, &Labels::default(), &Diagnostics::new()).blocks
     }
 
     fn render(b: &Block, d: Option<&Decorations>) -> String {

@@ -3,7 +3,7 @@
 //! other generators and raw HTML are reported here and neutralised.
 
 use std::collections::HashMap;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use regex::Regex;
@@ -11,6 +11,9 @@ use regex::Regex;
 use crate::error::{Diagnostic, Diagnostics, SourceMap};
 use crate::events::Events;
 use crate::text::{slugify, squash_ws};
+
+mod label;
+use label::{Label, take_label};
 
 pub fn options() -> Options {
     Options::ENABLE_TABLES
@@ -108,9 +111,10 @@ static SHORTCODE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\{\{[<%]\s*/?\s*([A-Za-z0-9_./-]*)[^}]*?[%>]\}\}").expect("static regex")
 });
 
-/// Parses a body. `labels` is empty for pages that are not interviews (no turns are recognised).
+/// Parses the body of `source`, which starts at `body_offset`. `labels` is empty for pages that are
+/// not interviews (no turns are recognised). The blocks keep `source` and refer to its text.
 pub fn parse(
-    body: &str,
+    source: &Arc<str>,
     body_offset: usize,
     map: &SourceMap,
     labels: &Labels,
@@ -123,6 +127,7 @@ pub fn parse(
     let mut start = 0usize;
     let mut in_code = false;
     let mut in_link = 0usize;
+    let body = &source[body_offset..];
     let mut events = Parser::new_ext(body, options())
         .into_offset_iter()
         .peekable();
@@ -162,13 +167,22 @@ pub fn parse(
             }
             Event::Text(t) if !in_code => {
                 // pulldown-cmark splits text at `<`, `[`…; merge so shortcodes and quotes are whole.
-                // Borrowed from the body unless merged or edited; copied once, by `Events`.
+                // Pieces that lie side by side in the body stay a slice of it (see events.rs).
                 let mut text = t;
                 while let Some((Event::Text(_), _)) = events.peek() {
                     if let Some((Event::Text(more), _)) = events.next() {
-                        let mut merged = text.into_string();
-                        merged.push_str(&more);
-                        text = CowStr::from(merged);
+                        let joined = match (&text, &more) {
+                            (CowStr::Borrowed(a), CowStr::Borrowed(b)) => side_by_side(body, a, b),
+                            _ => None,
+                        };
+                        text = match joined {
+                            Some(j) => CowStr::Borrowed(j),
+                            None => {
+                                let mut merged = text.into_string();
+                                merged.push_str(&more);
+                                CowStr::from(merged)
+                            }
+                        };
                     }
                 }
                 if text.contains("{{") {
@@ -193,6 +207,7 @@ pub fn parse(
                 &mut ids,
                 map,
                 body_offset + start,
+                source,
                 diags,
             );
         }
@@ -227,6 +242,15 @@ fn strip_shortcodes(text: &str, offset: usize, map: &SourceMap, diags: &Diagnost
     out
 }
 
+/// `a` then `b` as one slice of `body`, when both are slices of it and `b` starts where `a` ends.
+fn side_by_side<'a>(body: &'a str, a: &str, b: &str) -> Option<&'a str> {
+    let at = (a.as_ptr() as usize).checked_sub(body.as_ptr() as usize)?;
+    let end = at + a.len();
+    (b.as_ptr() as usize == body.as_ptr() as usize + end)
+        .then(|| body.get(at..end + b.len()))
+        .flatten()
+}
+
 /// Raw HTML in a body is shown as text, never passed through, except line breaks: a page's
 /// Markdown cannot inject scripts or markup (docs/content.md, "Raw HTML").
 fn raw_html(h: &str, offset: usize, map: &SourceMap, diags: &Diagnostics) -> Event<'static> {
@@ -254,6 +278,7 @@ fn push_block(
     ids: &mut HashMap<String, usize>,
     map: &SourceMap,
     offset: usize,
+    source: &Arc<str>,
     diags: &Diagnostics,
 ) {
     let index = doc.blocks.len();
@@ -371,7 +396,7 @@ fn push_block(
         turn = Some(doc.turns.len() - 1);
     }
     doc.blocks.push(Block {
-        events: Events::new(events),
+        events: Events::new(events, source),
         kind,
         line,
         turn,
@@ -405,80 +430,6 @@ fn unique_id(ids: &mut HashMap<String, usize>, wanted: &str) -> String {
         }
         k += 1;
     }
-}
-
-enum Label {
-    Speaker(String),
-    Unknown(String),
-    None,
-}
-
-const COLONS: [char; 2] = [':', '：'];
-
-/// Recognises and removes a speaker label at the start of a paragraph's events.
-fn take_label(events: &mut Vec<Event<'_>>, labels: &Labels) -> Label {
-    // `**SA:** text` or `**SA**: text`
-    if let (
-        Some(Event::Start(Tag::Strong)),
-        Some(Event::Text(inner)),
-        Some(Event::End(TagEnd::Strong)),
-    ) = (events.get(1), events.get(2), events.get(3))
-    {
-        let inner = inner.to_string();
-        let (name, colon_inside) = match inner.trim_end().strip_suffix(COLONS) {
-            Some(n) => (n.trim().to_string(), true),
-            None => (inner.trim().to_string(), false),
-        };
-        let after_colon = !colon_inside
-            && matches!(events.get(4), Some(Event::Text(t)) if t.trim_start().starts_with(COLONS));
-        if colon_inside || after_colon {
-            let label = match labels.by_label.get(&name) {
-                Some(id) => Label::Speaker(id.clone()),
-                None if looks_like_label(&name) => Label::Unknown(name),
-                None => return Label::None,
-            };
-            events.drain(1..4);
-            if let Some(Event::Text(t)) = events.get_mut(1) {
-                let mut rest = t.trim_start();
-                if after_colon {
-                    rest = rest.trim_start_matches(COLONS).trim_start();
-                }
-                *t = CowStr::from(rest.to_string());
-            }
-            return label;
-        }
-        return Label::None;
-    }
-    // `SA: text` or `Sam Altman：text`
-    if let Some(Event::Text(t)) = events.get(1) {
-        let Some(pos) = t.find(COLONS) else {
-            return Label::None;
-        };
-        let name = t[..pos].trim().to_string();
-        if name.is_empty() || name.chars().count() > 40 {
-            return Label::None;
-        }
-        let label = match labels.by_label.get(&name) {
-            Some(id) => Label::Speaker(id.clone()),
-            None if name.len() <= 4 && name.chars().all(|c| c.is_ascii_uppercase()) => {
-                Label::Unknown(name)
-            }
-            None => return Label::None,
-        };
-        let colon_len = t[pos..].chars().next().map_or(1, char::len_utf8);
-        let rest = t[pos + colon_len..].trim_start().to_string();
-        events[1] = Event::Text(CowStr::from(rest));
-        return label;
-    }
-    Label::None
-}
-
-/// A bold `**Name:**` at the start of a paragraph is a label even when the name is unknown,
-/// as long as it is short and has no sentence punctuation.
-fn looks_like_label(name: &str) -> bool {
-    !name.is_empty()
-        && name.chars().count() <= 40
-        && !name.contains(['.', '?', '!', '。', '？', '！'])
 }
 
 /// The text content of events (Text and Code), soft breaks as spaces, whitespace squashed.
@@ -515,8 +466,23 @@ mod tests {
     fn doc(body: &str) -> (Doc, Vec<Diagnostic>) {
         let map = SourceMap::new(Path::new("a.md"), body);
         let diags = Diagnostics::new();
-        let d = parse(body, 0, &map, &labels(), &diags);
+        let d = parse(&Arc::from(body), 0, &map, &labels(), &diags);
         (d, diags.into_sorted())
+    }
+
+    #[test]
+    fn a_turns_text_is_read_from_the_source_not_copied() {
+        // The label is cut off and text split at `[` and `<` is joined, yet all of it stays a
+        // slice of the source (peak memory of the 1,000 corpus: 368 → 305 MB).
+        let (d, _) = doc("**SA:** one [two] three <four\n\nBT： five `six`\n\nSA: a &amp; b\n");
+        let text = |i: usize| plain_text(&d.blocks[i].events.to_vec());
+        assert_eq!(text(0), "one [two] three <four");
+        assert_eq!(d.blocks[0].events.copied_len(), 0);
+        assert_eq!(text(1), "five six");
+        assert_eq!(d.blocks[1].events.copied_len(), 0);
+        // An entity is decoded, so that text is the block's own.
+        assert_eq!(text(2), "a & b");
+        assert!(d.blocks[2].events.copied_len() > 0);
     }
 
     #[test]

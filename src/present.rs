@@ -61,7 +61,13 @@ impl<'a> Ctx<'a> {
         // Problems inside front-matter Markdown (raw HTML, shortcodes) are reported by the body
         // pass's rules, but their lines would be the fragment's own: point at the file instead.
         let local = Diagnostics::new();
-        let doc = parse::parse(md, 0, &map, &Labels::default(), &local);
+        let doc = parse::parse(
+            &std::sync::Arc::from(md),
+            0,
+            &map,
+            &Labels::default(),
+            &local,
+        );
         for d in local.into_sorted() {
             self.diags.push(d.in_file(&p.shown));
         }
