@@ -12,16 +12,17 @@ use crate::cache::{self, Cache};
 use crate::config::Config;
 use crate::error::{Diagnostic, Diagnostics, Location};
 use crate::frontmatter;
-use crate::glossary::{Glossary, Matcher};
-use crate::markdown::{Decorations, MarkSpan, TermSpan, block_text, unlinkable_ranges};
+use crate::glossary::Glossary;
+use crate::markdown::{MarkSpan, PageDecorations};
 use crate::page::{Page, PageKind};
-use crate::parse::BlockKind;
 
 mod gather;
 mod resolve;
+mod terms;
 use gather::{SpeakerTurns, gather_passages, related, speakers_turns};
 use resolve::resolve_links;
 pub use resolve::{PageResolved, page_ids};
+use terms::{find_terms, terms_found};
 
 /// Where one annotation is drawn on a page.
 #[derive(Debug, Clone)]
@@ -39,7 +40,7 @@ pub struct Placed {
 #[derive(Debug, Default, Clone)]
 pub struct PageLinks {
     /// Shared: a rebuild takes a page's links from the previous build without copying them.
-    pub decorations: Arc<HashMap<usize, Decorations>>,
+    pub decorations: Arc<PageDecorations>,
     /// Notes in page order.
     pub notes: Arc<Vec<Placed>>,
     /// The anchor each of this page's own annotations got (None when it could not be placed).
@@ -211,6 +212,7 @@ pub fn link(
                 let foreign = foreign_notes(pages, &linked, &anchors, i);
                 place_notes(p, &foreign, &mut pl);
                 find_terms(p, matcher, glossary, config, &mut pl);
+                Arc::make_mut(&mut pl.decorations).shrink_to_fit();
                 pl.terms_found = terms_found(&pl, &term_index);
                 if cache.is_some() && !pl.terms_found.is_empty() {
                     pl.terms_sig = cache::sign(&pl.terms_found);
@@ -251,21 +253,6 @@ pub fn link(
         extend_keyed(&mut linked.speaker_turns, slug, turns.into_iter());
     }
     linked
-}
-
-/// The glossary terms a page links, by term index, ordered by anchor.
-fn terms_found(pl: &PageLinks, term_index: &HashMap<&str, usize>) -> Arc<[(usize, Arc<str>)]> {
-    let mut found: Vec<(usize, &str)> = pl
-        .decorations
-        .values()
-        .flat_map(|deco| &deco.terms)
-        .filter_map(|t| {
-            let term = t.href.rsplit_once('#')?.1.strip_prefix("term-")?;
-            Some((*term_index.get(term)?, t.id.as_str()))
-        })
-        .collect();
-    found.sort_unstable_by(|a, b| a.1.cmp(b.1).then(a.0.cmp(&b.0)));
-    found.into_iter().map(|(t, id)| (t, id.into())).collect()
 }
 
 /// Appends to the list under `key`, allocating the key only the first time it is seen.
@@ -490,7 +477,7 @@ fn place_notes(p: &Page, foreign: &[Foreign], pl: &mut PageLinks) {
     {
         let number = i + 1;
         let anchor = format!("a-{id}");
-        let deco = Arc::make_mut(&mut pl.decorations).entry(block).or_default();
+        let deco = Arc::make_mut(&mut pl.decorations).entry(block);
         match (from, pl.anchors.get(a)) {
             (None, Some(Some(Anchor::Span { start, end, .. }))) => {
                 deco.marks.push(MarkSpan {
@@ -534,65 +521,4 @@ fn place_notes(p: &Page, foreign: &[Foreign], pl: &mut PageLinks) {
         .collect();
     pl.notes = Arc::new(notes);
     pl.turn_topics = Arc::new(turn_topics);
-}
-
-/// Links the first occurrence of each glossary term in each section of the page.
-fn find_terms(
-    p: &Page,
-    matcher: &Matcher,
-    glossary: &Glossary,
-    config: &Config,
-    pl: &mut PageLinks,
-) {
-    if glossary.terms.is_empty() {
-        return;
-    }
-    let glossary_url = config.url_path(&p.lang, "glossary/");
-    let mut section_key = 0usize;
-    let mut seen: HashSet<(usize, usize)> = HashSet::new();
-    for (b, block) in p.doc.blocks.iter().enumerate() {
-        match block.kind {
-            BlockKind::Heading => {
-                if p.doc.headings.iter().any(|h| h.block == b && h.level <= 2) {
-                    section_key += 1;
-                }
-                continue;
-            }
-            BlockKind::Code => continue,
-            _ => {}
-        }
-        let text = block_text(&block.events);
-        let blocked = unlinkable_ranges(&block.events);
-        let marks: Vec<(usize, usize)> = pl
-            .decorations
-            .get(&b)
-            .map(|d| d.marks.iter().map(|m| (m.start, m.end)).collect())
-            .unwrap_or_default();
-        for f in matcher.find(&text) {
-            if blocked.iter().any(|&(s, e)| f.start < e && f.end > s) {
-                continue;
-            }
-            // A term link may sit inside or around a mark, not across its edge.
-            if marks
-                .iter()
-                .any(|&(s, e)| (f.start < s && f.end > s) || (f.start < e && f.end > e))
-            {
-                continue;
-            }
-            if !seen.insert((section_key, f.term)) {
-                continue;
-            }
-            let term = &glossary.terms[f.term];
-            Arc::make_mut(&mut pl.decorations)
-                .entry(b)
-                .or_default()
-                .terms
-                .push(TermSpan {
-                    start: f.start,
-                    end: f.end,
-                    href: format!("{glossary_url}#term-{}", term.id),
-                    id: format!("g-{}-{section_key}", term.id),
-                });
-        }
-    }
 }

@@ -7,6 +7,7 @@
 //! that draws them agree on every offset.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd, html};
 
@@ -31,9 +32,10 @@ pub struct MarkSpan {
 pub struct TermSpan {
     pub start: usize,
     pub end: usize,
-    pub href: String,
+    /// The term's glossary entry, shared by all of a page's links to it.
+    pub href: Arc<str>,
     /// This occurrence's own anchor, so the glossary can link back to it.
-    pub id: String,
+    pub id: Arc<str>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -43,6 +45,44 @@ pub struct Decorations {
     /// References to notes on the block as a whole (an annotation of a whole turn), drawn at
     /// the end of the paragraph: (note anchor, number).
     pub tail_refs: Vec<(String, usize)>,
+}
+
+/// A page's decorations, by block. Most blocks have none; a sorted list of those that do takes a
+/// fraction of a hash map's memory, and lookups happen once per block rendered.
+#[derive(Debug, Clone, Default)]
+pub struct PageDecorations(Vec<(usize, Decorations)>);
+
+impl PageDecorations {
+    pub fn get(&self, block: usize) -> Option<&Decorations> {
+        let i = self.0.binary_search_by_key(&block, |(b, _)| *b).ok()?;
+        Some(&self.0[i].1)
+    }
+
+    /// The block's decorations, added empty if it has none yet.
+    pub fn entry(&mut self, block: usize) -> &mut Decorations {
+        let i = match self.0.binary_search_by_key(&block, |(b, _)| *b) {
+            Ok(i) => i,
+            Err(i) => {
+                self.0.insert(i, (block, Decorations::default()));
+                i
+            }
+        };
+        &mut self.0[i].1
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = &Decorations> {
+        self.0.iter().map(|(_, d)| d)
+    }
+
+    /// Gives back what growing the lists left unused, once a page's links are found.
+    pub fn shrink_to_fit(&mut self) {
+        self.0.shrink_to_fit();
+        for (_, d) in &mut self.0 {
+            d.marks.shrink_to_fit();
+            d.terms.shrink_to_fit();
+            d.tail_refs.shrink_to_fit();
+        }
+    }
 }
 
 /// The plain text of a block, as described in the module docs.
@@ -424,6 +464,20 @@ mod tests {
     fn block_text_joins_text_and_code() {
         let b = &blocks("a *b* `c` ![alt](x.png)\nd\n")[0];
         assert_eq!(block_text(&b.events), "a b c  d");
+    }
+
+    #[test]
+    fn decorations_added_out_of_block_order_are_found_by_block() {
+        let mut d = PageDecorations::default();
+        for b in [7, 2, 9, 2, 0] {
+            d.entry(b).tail_refs.push((format!("a-{b}"), b));
+        }
+        d.shrink_to_fit();
+        assert_eq!(d.get(2).map(|x| x.tail_refs.len()), Some(2));
+        assert_eq!(d.get(9).map(|x| x.tail_refs[0].0.as_str()), Some("a-9"));
+        assert!(d.get(3).is_none());
+        let order: Vec<usize> = d.values().map(|x| x.tail_refs[0].1).collect();
+        assert_eq!(order, [0, 2, 7, 9]);
     }
 
     #[test]

@@ -118,7 +118,7 @@ impl<'a> Ctx<'a> {
                     .filter(|n| n.block == b)
                     .map(|n| self.note_html(page, n))
                     .collect();
-                (&p.doc.blocks[b], pl.decorations.get(&b), after)
+                (&p.doc.blocks[b], pl.decorations.get(b), after)
             })
             .collect();
         r.render(&blocks)
