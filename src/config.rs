@@ -114,12 +114,16 @@ impl Config {
     /// The site-absolute path for `path` (relative, `/`-separated, no leading slash) in `lang`.
     pub fn url_path(&self, lang: &str, path: &str) -> String {
         let prefix = self.language(lang).map(|l| l.prefix.as_str()).unwrap_or("");
-        let mut out = self.base_path.clone();
+        let path = path.trim_start_matches('/');
+        // Sized once: this runs for every link on every page, and growing a clone of the base
+        // path reallocated it once or twice each time.
+        let mut out = String::with_capacity(self.base_path.len() + prefix.len() + 1 + path.len());
+        out.push_str(&self.base_path);
         if !prefix.is_empty() {
             out.push_str(prefix);
             out.push('/');
         }
-        out.push_str(path.trim_start_matches('/'));
+        out.push_str(path);
         out
     }
 

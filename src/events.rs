@@ -79,8 +79,9 @@ impl Plain {
 }
 
 impl Events {
-    /// Keeps `events`, whose borrowed texts are slices of `source` where they can be.
-    pub fn new(events: Vec<Event<'_>>, source: &Arc<str>) -> Events {
+    /// Takes `events` (leaving the vector empty, its room kept for the next block); borrowed
+    /// texts are kept as slices of `source` where they can be.
+    pub fn new(events: &mut Vec<Event<'_>>, source: &Arc<str>) -> Events {
         let within = |t: &str| {
             let start = (t.as_ptr() as usize).checked_sub(source.as_ptr() as usize)?;
             let end = start + t.len();
@@ -106,35 +107,33 @@ impl Events {
             own.push_str(t);
             (start, own.len() as u32)
         };
-        let items: Box<[Item]> = events
-            .into_iter()
-            .map(|e| match e {
-                Event::Text(t) => match slice(&t) {
-                    Some((a, b)) => Item::SourceText(a, b),
-                    None => {
-                        let (a, b) = span(&t);
-                        Item::Text(a, b)
-                    }
-                },
-                Event::Code(t) => match slice(&t) {
-                    Some((a, b)) => Item::SourceCode(a, b),
-                    None => {
-                        let (a, b) = span(&t);
-                        Item::Code(a, b)
-                    }
-                },
-                Event::SoftBreak => Item::SoftBreak,
-                Event::HardBreak => Item::HardBreak,
-                Event::End(end) => Item::End(end),
-                Event::Start(tag) => match Plain::of(&tag) {
-                    Some(p) => Item::Start(p),
-                    None => Item::Other(Box::new(Event::Start(tag).into_static())),
-                },
-                other => Item::Other(Box::new(other.into_static())),
-            })
-            .collect();
+        let mut items = Vec::with_capacity(events.len());
+        items.extend(events.drain(..).map(|e| match e {
+            Event::Text(t) => match slice(&t) {
+                Some((a, b)) => Item::SourceText(a, b),
+                None => {
+                    let (a, b) = span(&t);
+                    Item::Text(a, b)
+                }
+            },
+            Event::Code(t) => match slice(&t) {
+                Some((a, b)) => Item::SourceCode(a, b),
+                None => {
+                    let (a, b) = span(&t);
+                    Item::Code(a, b)
+                }
+            },
+            Event::SoftBreak => Item::SoftBreak,
+            Event::HardBreak => Item::HardBreak,
+            Event::End(end) => Item::End(end),
+            Event::Start(tag) => match Plain::of(&tag) {
+                Some(p) => Item::Start(p),
+                None => Item::Other(Box::new(Event::Start(tag).into_static())),
+            },
+            other => Item::Other(Box::new(other.into_static())),
+        }));
         Events {
-            items,
+            items: items.into_boxed_slice(),
             source: Arc::clone(source),
             own: own.into_boxed_str(),
         }
@@ -143,6 +142,22 @@ impl Events {
     /// Bytes of text this block holds apart from the page's source.
     pub fn copied_len(&self) -> usize {
         self.own.len()
+    }
+
+    /// The length of all the block's text and code, plus one per line break: the most its plain
+    /// text can take.
+    pub fn text_len(&self) -> usize {
+        self.items
+            .iter()
+            .map(|i| match i {
+                Item::Text(a, b)
+                | Item::Code(a, b)
+                | Item::SourceText(a, b)
+                | Item::SourceCode(a, b) => (b - a) as usize,
+                Item::SoftBreak | Item::HardBreak => 1,
+                _ => 0,
+            })
+            .sum()
     }
 
     pub fn len(&self) -> usize {
@@ -264,7 +279,7 @@ mod tests {
         let source: Arc<str> = Arc::from(md);
         let parsed: Vec<Event> = Parser::new_ext(&source, opts).collect();
         assert!(parsed.len() > 40);
-        let kept = Events::new(parsed.clone(), &source);
+        let kept = Events::new(&mut parsed.clone(), &source);
         assert_eq!(kept.to_vec(), parsed);
         assert_eq!(kept.len(), parsed.len());
         let pieces: Vec<String> = kept

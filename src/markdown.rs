@@ -87,7 +87,7 @@ impl PageDecorations {
 
 /// The plain text of a block, as described in the module docs.
 pub fn block_text(events: &Events) -> String {
-    let mut s = String::new();
+    let mut s = String::with_capacity(events.text_len());
     let mut skip = 0usize;
     for e in events.pieces() {
         match e {
@@ -150,12 +150,20 @@ impl Renderer<'_> {
     /// Renders blocks, each with its decorations, into one HTML string. `after` is appended after
     /// a block's HTML (side notes belong right after the paragraph they annotate).
     pub fn render(&self, blocks: &[(&Block, Option<&Decorations>, String)]) -> String {
-        let mut out = String::new();
+        // Sized for the text plus a quarter for tags and entities, rather than grown from empty.
+        let size: usize = blocks
+            .iter()
+            .map(|(b, _, after)| b.events.text_len() * 5 / 4 + 32 + after.len())
+            .sum();
+        let mut out = String::with_capacity(size);
         for (block, decos, after) in blocks {
             let events = self.transform(block, *decos);
             html::push_html(&mut out, events.into_iter());
             out.push_str(after);
         }
+        // Kept for the rest of the build (turns are quoted on several pages): give back the
+        // estimate's slack, usually within the allocation's own size class.
+        out.shrink_to_fit();
         out
     }
 

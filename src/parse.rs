@@ -199,9 +199,10 @@ pub fn parse(
         current.push(event);
         if depth == 0 {
             let line = map.line_of(body_offset + start);
+            // `current` is emptied, not replaced: its room serves every block of the body.
             push_block(
                 &mut doc,
-                std::mem::take(&mut current),
+                &mut current,
                 line,
                 labels,
                 &mut ids,
@@ -272,7 +273,7 @@ fn raw_html(h: &str, offset: usize, map: &SourceMap, diags: &Diagnostics) -> Eve
 #[allow(clippy::too_many_arguments)]
 fn push_block(
     doc: &mut Doc,
-    mut events: Vec<Event<'_>>,
+    events: &mut Vec<Event<'_>>,
     line: usize,
     labels: &Labels,
     ids: &mut HashMap<String, usize>,
@@ -298,7 +299,7 @@ fn push_block(
             else {
                 unreachable!("heading block starts with a heading")
             };
-            let text = plain_text(&events);
+            let text = plain_text(events);
             let wanted = id.map(|i| i.to_string()).unwrap_or_else(|| {
                 let s = slugify(&text);
                 if s.is_empty() {
@@ -341,7 +342,7 @@ fn push_block(
                 section = Some(doc.sections.len() - 1);
             }
         }
-        BlockKind::Paragraph if !labels.is_empty() => match take_label(&mut events, labels) {
+        BlockKind::Paragraph if !labels.is_empty() => match take_label(events, labels) {
             Label::Speaker(id) => {
                 doc.turns.push(Turn {
                     n: doc.turns.len() + 1,

@@ -422,8 +422,15 @@ fn render_job(
     let context = context?;
     let sources: Vec<(String, String, PathBuf)> = Vec::new();
     // Into bytes directly: `Tera::render` would check the whole page is UTF-8 (a fortieth of a
-    // build), and the output is bytes anyway.
-    let mut html = Vec::new();
+    // build), and the output is bytes anyway. Sized from the Markdown it shows (an interview's
+    // page is under twice its source), where growing from empty took a dozen copies per page.
+    let source_len = |i: usize| ctx.pages[i].text.len();
+    let hint = match job {
+        Job::Page(i) => 2 * source_len(*i),
+        Job::Parallel(i, other) => 2 * (source_len(*i) + source_len(*other)),
+        _ => 0,
+    };
+    let mut html = Vec::with_capacity(hint + 16 * 1024);
     tera.render_to(&template, &context, &mut html)
         .map_err(|e| {
             let shown = PathBuf::from(format!("templates/{template}"));
@@ -442,6 +449,8 @@ fn render_job(
             }
             d
         })?;
+    // Large allocations shrink in place; `gloss serve` keeps every page.
+    html.shrink_to_fit();
     Ok(Output {
         path: out_path,
         bytes: html.into(),
