@@ -47,6 +47,18 @@ pub struct Decorations {
     pub tail_refs: Vec<(String, usize)>,
 }
 
+impl Decorations {
+    /// Whether anything is drawn on text `start..end` of the block: a mark or (unless `no_terms`)
+    /// a term over any of it, or a note's reference at its end.
+    fn touches(&self, start: usize, end: usize, no_terms: bool) -> bool {
+        let over = |s: usize, e: usize| s < end && e > start;
+        self.marks
+            .iter()
+            .any(|m| over(m.start, m.end) || m.end == end)
+            || (!no_terms && self.terms.iter().any(|t| over(t.start, t.end)))
+    }
+}
+
 /// A page's decorations, by block. Most blocks have none; a sorted list of those that do takes a
 /// fraction of a hash map's memory, and lookups happen once per block rendered.
 #[derive(Debug, Clone, Default)]
@@ -260,6 +272,11 @@ impl Renderer<'_> {
                 Event::End(TagEnd::FootnoteDefinition) => {
                     out.push(Event::Html(CowStr::from("</div>\n")))
                 }
+                // Most text has nothing on it: the HTML writer escapes it as it is.
+                Event::Text(t) if skip == 0 && !decos.touches(pos, pos + t.len(), in_link > 0) => {
+                    pos += t.len();
+                    out.push(e.clone());
+                }
                 Event::Text(t) if skip == 0 => {
                     let html = self.decorate(t, pos, decos, in_link > 0, &mut deferred_refs);
                     pos += t.len();
@@ -466,6 +483,32 @@ mod tests {
             code: &highlight::Seen::default(),
         };
         r.render(&[(b, d, String::new())])
+    }
+
+    #[test]
+    fn text_without_decorations_is_escaped_as_with_them() {
+        let md = "a < b & \"c\" > d's [e](x.md)\n";
+        let b = &blocks(md)[0];
+        let plain = render(b, None);
+        assert_eq!(
+            plain,
+            "<p>a &lt; b &amp; \"c\" &gt; d's <a href=\"/base/x/\">e</a></p>\n"
+        );
+        // A term elsewhere in the block sends this text through the decorating path.
+        let d = Decorations {
+            terms: vec![TermSpan {
+                start: 0,
+                end: 1,
+                href: "/g/#a".into(),
+                id: "g-a".into(),
+            }],
+            ..Decorations::default()
+        };
+        let decorated = render(b, Some(&d));
+        assert_eq!(
+            decorated.replace(r#"<a class="term" href="/g/#a" id="g-a">a</a>"#, "a"),
+            plain
+        );
     }
 
     #[test]
