@@ -90,6 +90,12 @@ pub fn squash_ws(s: &str) -> String {
     let bytes = s.as_bytes();
     let (mut word, mut i) = (0, 0);
     while i < bytes.len() {
+        // Bytes that cannot start whitespace are skipped by a table lookup: most bytes, and all
+        // of a CJK character's but some punctuation's first.
+        if !MAY_START_WS[bytes[i] as usize] {
+            i += 1;
+            continue;
+        }
         let ws = ws_len(bytes, i);
         if ws == 0 {
             i += 1;
@@ -112,6 +118,20 @@ pub fn squash_ws(s: &str) -> String {
     }
     out
 }
+
+/// The bytes a whitespace character can start with (see [`ws_len`]).
+static MAY_START_WS: [bool; 256] = {
+    let mut t = [false; 256];
+    let starts = [
+        b'\t', b'\n', 0x0B, 0x0C, b'\r', b' ', 0xC2, 0xE1, 0xE2, 0xE3,
+    ];
+    let mut k = 0;
+    while k < starts.len() {
+        t[starts[k] as usize] = true;
+        k += 1;
+    }
+    t
+};
 
 /// The length in bytes of the whitespace character (`char::is_whitespace`) at byte `i` of the
 /// UTF-8 text `b`, or 0: U+0009–U+000D, U+0020, U+0085, U+00A0, U+1680, U+2000–U+200A, U+2028,
