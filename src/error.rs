@@ -236,6 +236,17 @@ impl Diagnostics {
         self.items.lock().expect("diagnostics lock").extend(ds);
     }
 
+    /// The files errors have been reported in so far.
+    pub fn files_with_errors(&self) -> std::collections::HashSet<PathBuf> {
+        self.items
+            .lock()
+            .expect("diagnostics lock")
+            .iter()
+            .filter(|d| d.is_error())
+            .filter_map(|d| Some(d.location.as_ref()?.file.clone()))
+            .collect()
+    }
+
     pub fn has_errors(&self) -> bool {
         self.items
             .lock()

@@ -155,12 +155,14 @@ fn run(opts: &Options, cache: Option<&cache::Cache>, keep: bool) -> Result<Built
     write::add_static(&mut plan, &config, &diags);
     write::add_assets(&mut plan, &assets, &diags);
     let known_files: HashSet<String> = plan.paths().map(str::to_string).collect();
+    let failed = failed_pages(&sources, &pages, &diags);
     let linked = link::link(
         &pages,
         groups,
         &glossary,
         &config,
         &known_files,
+        &failed,
         &diags,
         cache,
         glossary_sig,
@@ -272,6 +274,26 @@ fn run(opts: &Options, cache: Option<&cache::Cache>, keep: bool) -> Result<Built
         plan,
         summary,
     })
+}
+
+/// The page files under `content/` left out of the build by an error of their own (front matter
+/// that does not parse, say), as `Source::rel` gives them.
+fn failed_pages(
+    sources: &[load::Source],
+    pages: &[page::Page],
+    diags: &Diagnostics,
+) -> HashSet<String> {
+    let with_errors = diags.files_with_errors();
+    if with_errors.is_empty() {
+        return HashSet::new();
+    }
+    let built: HashSet<&std::path::Path> = pages.iter().map(|p| p.shown.as_path()).collect();
+    sources
+        .iter()
+        .filter(|s| matches!(s.kind, SourceKind::Page | SourceKind::Section))
+        .filter(|s| with_errors.contains(&s.shown) && !built.contains(s.shown.as_path()))
+        .map(load::Source::rel)
+        .collect()
 }
 
 /// The glossary, taken from the previous build (with its warnings) while its file is unchanged.

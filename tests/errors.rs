@@ -162,6 +162,28 @@ fn broken_links_and_anchors_are_errors_at_their_line() {
 }
 
 #[test]
+fn a_link_to_a_page_whose_front_matter_fails_is_not_reported_as_missing() {
+    // Two pages link only-zh.md; its own error is the one to fix, and saying "there is no page"
+    // for a file that is there sent its author looking for the wrong thing.
+    let text = break_site(|root| {
+        write(
+            root,
+            "content/articles/only-zh.md",
+            "---\ntitle: 只有中文\n  bad: [x\n---\n內容。\n",
+        );
+    });
+    assert!(
+        text.contains("--> content/articles/only-zh.md:3:"),
+        "{text}"
+    );
+    assert!(!text.contains("there is no page"), "{text}");
+    assert!(
+        text.contains("1 error found; nothing was written."),
+        "{text}"
+    );
+}
+
+#[test]
 fn broken_links_can_be_made_warnings_in_book_toml() {
     let site = fixture("site");
     let toml = read(site.path(), "book.toml").replace(

@@ -22,6 +22,7 @@ pub(super) fn resolve_links(
     linked: &Linked,
     config: &Config,
     assets: &HashSet<String>,
+    failed: &HashSet<String>,
     page_links: &mut [PageLinks],
     diags: &Diagnostics,
     cache: Option<&Cache>,
@@ -48,17 +49,20 @@ pub(super) fn resolve_links(
         urls: &urls,
         ids: &ids,
         assets,
+        failed,
     };
     // Where links can lead: every page (its file, language and URL, and so its index) and file.
     // A page's own results hold indices into this list, so they are kept only while it is the same.
     let directory = cache.map(|_| {
         let mut files: Vec<&String> = assets.iter().collect();
         files.sort_unstable();
+        let mut failed: Vec<&String> = failed.iter().collect();
+        failed.sort_unstable();
         let entries: Vec<(&str, &str, &str)> = pages
             .iter()
             .map(|p| (p.key.as_str(), p.lang.as_str(), p.url.as_str()))
             .collect();
-        cache::sign((base, entries, files))
+        cache::sign((base, entries, files, failed))
     });
     // Pages resolve their links independently (in parallel); backlinks are gathered after.
     let found: Vec<Arc<PageResolved>> = pages
@@ -138,6 +142,8 @@ struct Site<'a> {
     urls: &'a foldhash::HashMap<&'a str, usize>,
     ids: &'a [OnceLock<HashSet<String>>],
     assets: &'a HashSet<String>,
+    /// Page files under `content/` that failed with an error of their own.
+    failed: &'a HashSet<String>,
 }
 
 fn resolve_page(site: &Site, i: usize) -> PageResolved {
@@ -253,6 +259,7 @@ fn resolve(dest: &str, from: usize, site: &Site, consulted: &mut BTreeSet<usize>
         urls,
         ids,
         assets,
+        failed,
     } = *site;
     let p = &pages[from];
     let d = dest.trim();
@@ -350,6 +357,11 @@ fn resolve(dest: &str, from: usize, site: &Site, consulted: &mut BTreeSet<usize>
             key
         };
         let Some(&file_page) = by_file.get(&(key.as_str(), lang.as_str())) else {
+            // The page's own error is reported; "there is no page" would send its author looking
+            // for a file that is there. The build fails, so the link is never written.
+            if failed.contains(&rel) {
+                return Ok(None);
+            }
             return Err((
                 format!("link `{dest}`: there is no page content/{rel}"),
                 "check the file name; links to pages are written relative to this file's folder"
