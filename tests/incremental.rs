@@ -369,3 +369,60 @@ fn an_edit_listings_do_not_show_leaves_topic_and_speaker_pages_as_they_were() {
     );
     assert_eq!(end.redone("listings"), 0, "{end}");
 }
+
+/// Regression: a page whose front matter failed made every page linking it report "there is no
+/// page". With the cache, the links must be checked again when the file is deleted (now they are
+/// broken) and when it is fixed (as a fresh build has them).
+#[test]
+fn links_to_a_page_that_fails_and_is_fixed_resolve_as_in_a_fresh_build() {
+    let site = common::fixture("interviews");
+    let root = site.path();
+    let cache = Cache::default();
+    rebuild_matches_fresh(root, &cache);
+    edit(
+        root,
+        "content/interviews/second.md",
+        "date: 2025-11-01",
+        "date: 2025-11-01\n  bad: [x",
+    );
+    let failed = match gloss::build_with(&opts(root), Some(&cache)) {
+        Ok(_) => panic!("a front matter error must fail the build"),
+        Err(f) => gloss::error::render_all(&f.diagnostics),
+    };
+    assert!(
+        failed.contains("content/interviews/second.md:4:"),
+        "{failed}"
+    );
+    assert!(!failed.contains("there is no page"), "{failed}");
+    // Deleted instead of fixed, the page really is missing: the links must say so, not stay
+    // quiet as they were while the file was there.
+    let second = root.join("content/interviews/second.md");
+    let broken = std::fs::read_to_string(&second).unwrap();
+    std::fs::remove_file(&second).unwrap();
+    let gone = match gloss::build_with(&opts(root), Some(&cache)) {
+        Ok(_) => panic!("links to a deleted page must fail the build"),
+        Err(f) => gloss::error::render_all(&f.diagnostics),
+    };
+    assert!(
+        gone.contains("there is no page content/interviews/second.md"),
+        "{gone}"
+    );
+    std::fs::write(
+        &second,
+        broken.replace("date: 2025-11-01\n  bad: [x", "date: 2025-11-01"),
+    )
+    .unwrap();
+    rebuild_matches_fresh(root, &cache);
+    let built = gloss::build_with(&opts(root), Some(&cache)).unwrap();
+    let first = built
+        .plan
+        .files()
+        .iter()
+        .find(|o| o.path == "en/interviews/first/index.html")
+        .map(|o| String::from_utf8_lossy(&o.bytes).into_owned())
+        .expect("the English first interview");
+    assert!(
+        first.contains("/interviews/second/#t-1\""),
+        "the link leads to the second interview again"
+    );
+}
