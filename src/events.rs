@@ -140,7 +140,8 @@ impl Events {
     }
 
     /// Bytes of text this block holds apart from the page's source.
-    pub fn copied_len(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn copied_len(&self) -> usize {
         self.own.len()
     }
 

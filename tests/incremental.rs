@@ -58,6 +58,14 @@ fn rebuild_matches_fresh(root: &Path, cache: &Cache) -> Reuse {
         .expect("a cached build says what it redid")
 }
 
+/// The errors of a rebuild with the cache, which must fail.
+fn cached_failure(root: &Path, cache: &Cache) -> String {
+    match gloss::build_with(&opts(root), Some(cache)) {
+        Ok(_) => panic!("the rebuild should have failed"),
+        Err(f) => gloss::error::render_all(&f.diagnostics),
+    }
+}
+
 fn edit(root: &Path, rel: &str, from: &str, to: &str) {
     let path = root.join(rel);
     let text = std::fs::read_to_string(&path).unwrap();
@@ -385,10 +393,7 @@ fn links_to_a_page_that_fails_and_is_fixed_resolve_as_in_a_fresh_build() {
         "date: 2025-11-01",
         "date: 2025-11-01\n  bad: [x",
     );
-    let failed = match gloss::build_with(&opts(root), Some(&cache)) {
-        Ok(_) => panic!("a front matter error must fail the build"),
-        Err(f) => gloss::error::render_all(&f.diagnostics),
-    };
+    let failed = cached_failure(root, &cache);
     assert!(
         failed.contains("content/interviews/second.md:4:"),
         "{failed}"
@@ -399,10 +404,7 @@ fn links_to_a_page_that_fails_and_is_fixed_resolve_as_in_a_fresh_build() {
     let second = root.join("content/interviews/second.md");
     let broken = std::fs::read_to_string(&second).unwrap();
     std::fs::remove_file(&second).unwrap();
-    let gone = match gloss::build_with(&opts(root), Some(&cache)) {
-        Ok(_) => panic!("links to a deleted page must fail the build"),
-        Err(f) => gloss::error::render_all(&f.diagnostics),
-    };
+    let gone = cached_failure(root, &cache);
     assert!(
         gone.contains("there is no page content/interviews/second.md"),
         "{gone}"

@@ -56,13 +56,13 @@ pub(super) fn resolve_links(
     let directory = cache.map(|_| {
         let mut files: Vec<&String> = assets.iter().collect();
         files.sort_unstable();
-        let mut failed: Vec<&String> = failed.iter().collect();
-        failed.sort_unstable();
         let entries: Vec<(&str, &str, &str)> = pages
             .iter()
             .map(|p| (p.key.as_str(), p.lang.as_str(), p.url.as_str()))
             .collect();
-        cache::sign((base, entries, files, failed))
+        // Files that failed are not signed: a build with any is a failed build, and a failed build
+        // leaves nothing in the cache.
+        cache::sign((base, entries, files))
     });
     // Pages resolve their links independently (in parallel); backlinks are gathered after.
     let found: Vec<Arc<PageResolved>> = pages
