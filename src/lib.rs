@@ -205,13 +205,19 @@ fn run(opts: &Options, cache: Option<&cache::Cache>, keep: bool) -> Result<Built
     let (rendered, index) = if cache.is_some() {
         rayon::join(render_all, index_all)
     } else {
-        (render_all(), index_all())
+        let rendered = render_all();
+        t.lap("render");
+        (rendered, index_all())
     };
     for made in rendered {
         let origin = format!("the page {}", made.path);
         plan.claim(made, origin, &diags);
     }
-    t.lap("render, search");
+    t.lap(if cache.is_some() {
+        "render, search"
+    } else {
+        "search"
+    });
     publish::add(&mut plan, &ctx, &jobs, &diags);
     let sink = plan.sink();
     let jsonld: Vec<Made> = (0..pages.len())
