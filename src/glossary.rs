@@ -52,11 +52,22 @@ impl Term {
 pub struct Glossary {
     pub terms: Vec<Term>,
     pub file: Option<std::path::PathBuf>,
+    /// The file had an error: an entry may be missing because of it, so a note naming that
+    /// entry's id is not reported again (the glossary's own error says what to fix).
+    pub failed: bool,
     /// Built on first use and kept with the glossary, which `gloss serve` keeps across rebuilds.
     matcher: std::sync::OnceLock<Matcher>,
 }
 
 impl Glossary {
+    /// What is left of a glossary file that could not be read at all.
+    fn failed() -> Self {
+        Glossary {
+            failed: true,
+            ..Glossary::default()
+        }
+    }
+
     pub fn get(&self, id: &str) -> Option<&Term> {
         self.terms.iter().find(|t| t.id == id)
     }
@@ -72,7 +83,7 @@ pub fn load(path: &Path, shown: &Path, diags: &Diagnostics) -> Glossary {
         Ok(t) => text::normalize_newlines(t),
         Err(d) => {
             diags.push(d);
-            return Glossary::default();
+            return Glossary::failed();
         }
     };
     let map = SourceMap::new(shown, &text);
@@ -81,7 +92,7 @@ pub fn load(path: &Path, shown: &Path, diags: &Diagnostics) -> Glossary {
     if let Err(mut d) = hazard {
         d.message = d.message.replace("front matter", "glossary");
         diags.push(d);
-        return Glossary::default();
+        return Glossary::failed();
     }
     let raw: Vec<RawTerm> = match serde_yaml::from_str::<Option<Vec<RawTerm>>>(&text) {
         Ok(v) => v.unwrap_or_default(),
@@ -91,12 +102,13 @@ pub fn load(path: &Path, shown: &Path, diags: &Diagnostics) -> Glossary {
             diags.push(
                 d.help("the glossary is a YAML list of entries; see docs/content.md, \"Glossary\""),
             );
-            return Glossary::default();
+            return Glossary::failed();
         }
     };
     let lines = item_lines(&text);
     let mut terms = Vec::new();
     let mut seen = HashSet::new();
+    let mut failed = false;
     for (i, r) in raw.into_iter().enumerate() {
         let line = lines.get(i).copied().unwrap_or(1);
         let at = crate::page::item_location(&map, line);
@@ -106,6 +118,7 @@ pub fn load(path: &Path, shown: &Path, diags: &Diagnostics) -> Glossary {
                     .at(at)
                     .help("add `id: kebab-case-name`"),
             );
+            failed = true;
             continue;
         };
         if !seen.insert(id.clone()) {
@@ -114,6 +127,7 @@ pub fn load(path: &Path, shown: &Path, diags: &Diagnostics) -> Glossary {
                     .at(at)
                     .help("give each entry its own id"),
             );
+            failed = true;
             continue;
         }
         let kind = r.kind.unwrap_or_else(|| "term".into());
@@ -123,6 +137,7 @@ pub fn load(path: &Path, shown: &Path, diags: &Diagnostics) -> Glossary {
                     .at(at)
                     .help(format!("use one of: {}", KINDS.join(", "))),
             );
+            failed = true;
             continue;
         }
         let (Some(names), Some(definition)) = (r.term, r.definition) else {
@@ -133,6 +148,7 @@ pub fn load(path: &Path, shown: &Path, diags: &Diagnostics) -> Glossary {
                 .at(at)
                 .help("see docs/content.md, \"Glossary\""),
             );
+            failed = true;
             continue;
         };
         if let Some(scheme) = r.link.as_deref().and_then(crate::text::refused_scheme) {
@@ -147,6 +163,7 @@ pub fn load(path: &Path, shown: &Path, diags: &Diagnostics) -> Glossary {
                 .at(at)
                 .help("links may go to web pages (https://…); scripts and data URLs are refused"),
             );
+            failed = true;
             continue;
         }
         terms.push(Term {
@@ -162,6 +179,7 @@ pub fn load(path: &Path, shown: &Path, diags: &Diagnostics) -> Glossary {
     Glossary {
         terms,
         file: Some(shown.to_path_buf()),
+        failed,
         matcher: Default::default(),
     }
 }
@@ -268,6 +286,7 @@ mod tests {
                 })
                 .collect(),
             file: None,
+            failed: false,
             matcher: Default::default(),
         }
     }

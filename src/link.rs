@@ -22,7 +22,7 @@ mod terms;
 use gather::{SpeakerTurns, gather_passages, related, speakers_turns};
 use resolve::resolve_links;
 pub use resolve::{PageResolved, page_ids};
-use terms::{find_terms, terms_found};
+use terms::{check_note_terms, find_terms, terms_found};
 
 /// Where one annotation is drawn on a page.
 #[derive(Debug, Clone)]
@@ -193,6 +193,7 @@ pub fn link(
         .rev() // the first of a repeated id wins, as it does everywhere else
         .map(|(i, t)| (t.id.as_str(), i))
         .collect();
+    check_note_terms(pages, glossary, &term_index, diags);
     let mut linked = Linked {
         groups,
         group_of: grouped.group_of,
@@ -375,7 +376,7 @@ fn check_topics(
             }
             for a in &iv.annotations {
                 for t in &a.topics {
-                    check(p, t, &|| p.line_item(a.line));
+                    check(p, t, &|| p.item_value_location(a.line, "topics", t));
                 }
             }
         }

@@ -127,15 +127,52 @@ impl Page {
     /// Where `name` is written in the value of the top-level front-matter `key` (`topics: [a,
     /// b]`, or the lines indented under it), else the key.
     pub fn key_item_location(&self, key: &str, name: &str) -> crate::error::Location {
+        match frontmatter::find_key(self.front(), key) {
+            Some(start) => self
+                .name_in_value(start + key.len(), 0, name)
+                .unwrap_or_else(|| self.key_location(key)),
+            None => self.key_location(key),
+        }
+    }
+
+    /// Where `name` is written in the value of `field` of the front-matter list item at
+    /// `item_line` (an annotation's `topics: [a, b]`), else that field, else the item.
+    pub fn item_value_location(
+        &self,
+        item_line: usize,
+        field: &str,
+        name: &str,
+    ) -> crate::error::Location {
         let front = self.front();
-        let Some(start) = frontmatter::find_key(front, key) else {
-            return self.key_location(key);
+        let lines: Vec<&str> = front.lines().collect();
+        let Some((line, col)) = frontmatter::field_line(&lines, item_line, field) else {
+            return self.line_item(item_line);
         };
+        let line_start: usize = front
+            .split_inclusive('\n')
+            .take(line - 1)
+            .map(str::len)
+            .sum();
+        self.name_in_value(line_start + col + field.len(), col, name)
+            .unwrap_or_else(|| self.map().line_location(line, col, field.len()))
+    }
+
+    /// Where `name` is written, as a whole word, in a YAML value that starts at byte `off` of the
+    /// front matter: on that line, or on the lines below it that are indented deeper than the
+    /// key at column `indent` (or as deep, for list items, which YAML allows there).
+    fn name_in_value(
+        &self,
+        mut off: usize,
+        indent: usize,
+        name: &str,
+    ) -> Option<crate::error::Location> {
+        let front = self.front();
         let is_name_char = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
-        let mut off = start + key.len();
         for (k, line) in front[off..].split_inclusive('\n').enumerate() {
-            // The value ends where the next top-level key (or the closing `---`) starts.
-            if k > 0 && !line.starts_with([' ', '\t', '-']) {
+            let body = line.trim_start_matches([' ', '\t']);
+            let depth = line.len() - body.len();
+            let goes_on = depth > indent || (depth == indent && body.starts_with('-'));
+            if k > 0 && !body.trim().is_empty() && !goes_on {
                 break;
             }
             let found = line.match_indices(name).find(|&(i, _)| {
@@ -143,11 +180,11 @@ impl Page {
                     && !line[i + name.len()..].starts_with(is_name_char)
             });
             if let Some((i, _)) = found {
-                return self.map().locate(off + i, name.len());
+                return Some(self.map().locate(off + i, name.len()));
             }
             off += line.len();
         }
-        self.key_location(key)
+        None
     }
 
     /// Location of a top-level front-matter key, or of line 1.

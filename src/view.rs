@@ -323,6 +323,17 @@ pub struct TermView {
     pub definition: String,
     pub link: Option<String>,
     pub occurrences: Vec<Link>,
+    /// The notes about the term (their annotations' `terms`), on the pages of this language.
+    pub notes: Vec<NoteRef>,
+}
+
+/// A link to a note on an interview page, by the number it has there.
+#[derive(Debug, Clone, Serialize)]
+pub struct NoteRef {
+    pub url: String,
+    /// The page's title.
+    pub title: String,
+    pub number: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]

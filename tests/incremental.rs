@@ -188,6 +188,16 @@ fn a_rebuild_after_each_kind_of_edit_equals_a_fresh_build() {
     let unglossed = rebuild_matches_fresh(root, &cache);
     assert!(unglossed.redone("views") >= 1, "{unglossed}");
 
+    // The glossary terms a note names: the glossary lists the note under another term.
+    edit(
+        root,
+        "content/interviews/first.md",
+        "    terms: [transistor]",
+        "    terms: [chatgpt]",
+    );
+    let renamed = rebuild_matches_fresh(root, &cache);
+    assert!(renamed.redone("views") >= 1, "{renamed}");
+
     // An annotation's note, a glossary definition, a template, the config.
     edit(
         root,

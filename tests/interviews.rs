@@ -196,6 +196,109 @@ fn glossary_terms_are_linked_once_per_section_and_listed_with_their_occurrences(
 }
 
 #[test]
+fn the_glossary_lists_the_notes_about_each_term_by_their_numbers() {
+    let (site, _) = built();
+    let book = site.path().join("book");
+    for (prefix, label) in [("", "註釋"), ("en/", "Notes")] {
+        let page = read(
+            site.path(),
+            &format!("book/{prefix}interviews/first/index.html"),
+        );
+        // The number the note `transistor` (`terms: [transistor]`) has on its page.
+        let num_at = page
+            .find(r##"<a class="note-num" href="#ref-a-transistor">"##)
+            .expect("the note");
+        let number: String = page[num_at..]
+            .split('>')
+            .nth(1)
+            .unwrap()
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        let glossary = read(site.path(), &format!("book/{prefix}glossary/index.html"));
+        let entry_at = glossary.find(r#"id="term-transistor""#).unwrap();
+        let entry = &glossary[entry_at..entry_at + glossary[entry_at..].find("</div>").unwrap()];
+        let notes = entry
+            .split(&format!(r#"<p class="occurrences">{label}: "#))
+            .nth(1)
+            .unwrap_or_else(|| panic!("no notes listed in {prefix}glossary:\n{entry}"));
+        let href = format!("/{prefix}interviews/first/#a-transistor");
+        assert!(
+            notes.contains(&format!(r#"<a href="{href}""#))
+                && notes.contains(&format!(">{number}</a>")),
+            "the note, by the number it has on its page ({number}):\n{entry}"
+        );
+        assert_link_lands(&book, "/", &href);
+        // A term no note names lists no notes.
+        let other_at = glossary.find(r#"id="term-chatgpt""#).unwrap();
+        let other = &glossary[other_at..other_at + glossary[other_at..].find("</div>").unwrap()];
+        assert!(!other.contains(&format!("{label}: ")), "{other}");
+    }
+}
+
+#[test]
+fn an_unknown_glossary_id_in_a_notes_terms_is_an_error_at_the_id() {
+    let text = broken(|root| {
+        edit(
+            root,
+            "content/interviews/first.md",
+            "    topics: [chips]\n    terms: [transistor]",
+            "    topics: [chip]\n    terms: [transistr]",
+        )
+    });
+    assert!(
+        text.contains(
+            "annotation `transistor` names the glossary term `transistr`, which the glossary does not have"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("--> content/interviews/first.md:27:13"),
+        "{text}"
+    );
+    assert!(text.contains("did you mean `transistor`?"), "{text}");
+    assert!(text.contains("content/glossary.yaml"), "{text}");
+    // The note's topic too is pointed at where it is written, not at the note's first line.
+    assert!(text.contains("unknown topic `chip`"), "{text}");
+    assert!(
+        text.contains("--> content/interviews/first.md:26:14"),
+        "{text}"
+    );
+    assert_eq!(text.matches("error[").count(), 2, "{text}");
+}
+
+#[test]
+fn notes_naming_terms_on_a_site_without_a_glossary_are_reported_once_per_page() {
+    let text = broken(|root| std::fs::remove_file(root.join("content/glossary.yaml")).unwrap());
+    assert_eq!(
+        text.matches("names the glossary term `transistor`, but this site has no glossary")
+            .count(),
+        2,
+        "one error for each of the two pages whose notes name terms:\n{text}"
+    );
+    assert!(text.contains("add content/glossary.yaml"), "{text}");
+    assert_eq!(text.matches("error[").count(), 2, "{text}");
+}
+
+#[test]
+fn a_note_naming_a_term_of_a_glossary_that_fails_is_not_reported_again() {
+    let text = broken(|root| {
+        edit(
+            root,
+            "content/glossary.yaml",
+            "- id: transistor\n  kind: term",
+            "- id: transistor\n  kind: gadget",
+        )
+    });
+    assert!(
+        text.contains("glossary entry `transistor` has kind `gadget`"),
+        "{text}"
+    );
+    assert!(!text.contains("names the glossary term"), "{text}");
+    assert_eq!(text.matches("error[").count(), 1, "{text}");
+}
+
+#[test]
 fn pages_show_what_links_to_them_and_related_interviews() {
     let (site, _) = built();
     let first = read(site.path(), "book/interviews/first/index.html");

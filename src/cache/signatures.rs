@@ -277,11 +277,18 @@ pub fn listing_signature(ctx: &Ctx, job: &Job) -> Option<u64> {
         }
         Job::Glossary(lang) => {
             // Each page's occurrences are signed with its links (link.rs): the pages showing
-            // terms, with what the glossary shows of them and which terms where.
-            let occurrences: Vec<(u64, u64)> = (0..ctx.pages.len())
+            // terms, with what the glossary shows of them and which terms where; and the notes
+            // about terms, with their numbers.
+            let occurrences: Vec<(u64, u64, u64)> = (0..ctx.pages.len())
                 .filter(|&i| ctx.pages[i].lang == *lang)
-                .map(|i| (sigs.listed[i], ctx.linked.pages[i].terms_sig))
-                .filter(|&(_, terms)| terms != 0)
+                .map(|i| {
+                    (
+                        sigs.listed[i],
+                        ctx.linked.pages[i].terms_sig,
+                        note_terms(ctx, i),
+                    )
+                })
+                .filter(|&(_, terms, notes)| terms != 0 || notes != 0)
                 .collect();
             Some(sign(("glossary", sigs.global, lang, occurrences)))
         }
@@ -289,6 +296,21 @@ pub fn listing_signature(ctx: &Ctx, job: &Job) -> Option<u64> {
         Job::NotFound => Some(sign(("404", sigs.global))),
         _ => None,
     }
+}
+
+/// What the glossary page shows of a page's notes: the glossary ids of each, its number and
+/// anchor; 0 when none names a term.
+fn note_terms(ctx: &Ctx, i: usize) -> u64 {
+    let about: Vec<(usize, &str, &[String])> = ctx.linked.pages[i]
+        .notes
+        .iter()
+        .filter_map(|n| {
+            let iv = ctx.pages[n.from.unwrap_or(i)].interview.as_ref()?;
+            let ann = &iv.annotations[n.annotation];
+            (!ann.terms.is_empty()).then_some((n.number, ann.id.as_str(), ann.terms.as_slice()))
+        })
+        .collect();
+    if about.is_empty() { 0 } else { sign(about) }
 }
 
 /// An Atom feed's signature: its language's interviews as listings show them (title, summary,

@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::config::Config;
+use crate::error::{Diagnostic, Diagnostics};
 use crate::glossary::{Glossary, Matcher};
 use crate::markdown::{TermSpan, block_text, unlinkable_ranges};
 use crate::page::Page;
@@ -31,6 +32,69 @@ pub(super) fn terms_found(
         .into_iter()
         .map(|(t, id)| (t, Arc::clone(id)))
         .collect()
+}
+
+/// Every glossary id an annotation names in its `terms` must be an entry of the glossary: the
+/// glossary page lists the notes about each term, and a misspelt id would leave a note off it
+/// without a word. When the glossary file itself has an error, the entry may be missing because
+/// of it, and that error is the one to fix.
+pub(super) fn check_note_terms(
+    pages: &[Page],
+    glossary: &Glossary,
+    term_index: &HashMap<&str, usize>,
+    diags: &Diagnostics,
+) {
+    if glossary.failed {
+        return;
+    }
+    for p in pages {
+        let Some(iv) = &p.interview else { continue };
+        let unknown = || {
+            iv.annotations.iter().flat_map(|a| {
+                a.terms
+                    .iter()
+                    .filter(|t| !term_index.contains_key(t.as_str()))
+                    .map(move |t| (a, t))
+            })
+        };
+        let report = |a: &crate::page::Annotation, t: &str, what: &str, help: String| {
+            diags.push(
+                Diagnostic::error(format!(
+                    "annotation `{}` names the glossary term `{t}`, {what}",
+                    a.id
+                ))
+                .at(p.item_value_location(a.line, "terms", t))
+                .help(help),
+            );
+        };
+        let Some(file) = &glossary.file else {
+            // No glossary at all: once per page, not once per id.
+            if let Some((a, t)) = unknown().next() {
+                let help = format!(
+                    "{} glossary id(s) in this page's `terms`: add content/glossary.yaml with \
+                     entries of these ids (docs/content.md, \"Glossary\"), or take them out",
+                    unknown().count()
+                );
+                report(a, t, "but this site has no glossary", help);
+            }
+            continue;
+        };
+        for (a, t) in unknown() {
+            let suggestion = term_index
+                .keys()
+                .map(|k| (strsim::jaro_winkler(t, k), *k))
+                .filter(|(s, _)| *s > 0.8)
+                .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(a.1)))
+                .map(|(_, k)| format!("did you mean `{k}`? "))
+                .unwrap_or_default();
+            let help = format!(
+                "{suggestion}`terms` takes the `id`s of entries in {}; add the entry there, or \
+                 take the id out of `terms`",
+                file.display()
+            );
+            report(a, t, "which the glossary does not have", help);
+        }
+    }
 }
 
 /// Links the first occurrence of each glossary term in each section of the page.

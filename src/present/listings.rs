@@ -380,6 +380,7 @@ impl Ctx<'_> {
 
     pub fn glossary_groups(&self, lang: &str) -> Vec<GlossaryGroup> {
         let default = &self.config.default_language;
+        let mut notes = self.notes_about_terms(lang);
         let mut groups = Vec::new();
         for kind in crate::glossary::KINDS {
             let mut terms: Vec<TermView> = self
@@ -417,6 +418,7 @@ impl Ctx<'_> {
                                 url: format!("{}#{}", self.pages[o.page].url, o.anchor),
                             })
                             .collect(),
+                        notes: notes.remove(t.id.as_str()).unwrap_or_default(),
                     }
                 })
                 .collect();
@@ -430,6 +432,37 @@ impl Ctx<'_> {
             }
         }
         groups
+    }
+
+    /// The notes shown on this language's pages, by the glossary ids their annotations name:
+    /// in page order, each page's in the order of their numbers. A note shown from a translation
+    /// (it has no version here) counts with the number it has here.
+    fn notes_about_terms(&self, lang: &str) -> HashMap<&str, Vec<NoteRef>> {
+        let mut about: HashMap<&str, Vec<NoteRef>> = HashMap::new();
+        for (i, p) in self
+            .pages
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.lang == lang)
+        {
+            for n in self.linked.pages[i].notes.iter() {
+                let Some(iv) = &self.pages[n.from.unwrap_or(i)].interview else {
+                    continue;
+                };
+                let ann = &iv.annotations[n.annotation];
+                for (k, t) in ann.terms.iter().enumerate() {
+                    if ann.terms[..k].contains(t) {
+                        continue;
+                    }
+                    about.entry(t.as_str()).or_default().push(NoteRef {
+                        url: format!("{}#a-{}", p.url, ann.id),
+                        title: p.title.clone(),
+                        number: n.number,
+                    });
+                }
+            }
+        }
+        about
     }
 }
 
