@@ -335,10 +335,16 @@ fn check_interview(
     }
     let mut speakers = Vec::new();
     let speaker_lines = frontmatter::list_item_lines(front, "speakers");
+    // A translation inheriting its speakers does not repeat their errors: they are reported
+    // where they are written.
+    let own_speakers = frontmatter::find_key(front, "speakers").is_some();
     for (i, s) in raw.speakers.iter().flatten().enumerate() {
         let line = speaker_lines.get(i).copied().unwrap_or(1);
         let id = s.id.trim().to_string();
         if id.is_empty() || speakers.iter().any(|x: &Speaker| x.id == id) {
+            if !own_speakers {
+                continue;
+            }
             diags.push(
                 Diagnostic::error(format!("speaker id `{id}` is empty or declared twice"))
                     .at(item_location(map, line))
@@ -347,7 +353,7 @@ fn check_interview(
             continue;
         }
         let role = s.role.clone().unwrap_or_else(|| "other".into());
-        if !matches!(role.as_str(), "host" | "guest" | "other") {
+        if own_speakers && !matches!(role.as_str(), "host" | "guest" | "other") {
             diags.push(
                 Diagnostic::warning(format!(
                     "speaker `{id}` has the role `{role}`; gloss knows host, guest and other"
@@ -356,7 +362,7 @@ fn check_interview(
                 .help("templates receive the role as written"),
             );
         }
-        if frontmatter::find_key(front, "speakers").is_some()
+        if own_speakers
             && let Some(d) = script_url(
                 s.link.as_deref(),
                 line,

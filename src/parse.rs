@@ -200,23 +200,61 @@ pub fn parse(
         if depth == 0 {
             let line = map.line_of(body_offset + start);
             // `current` is emptied, not replaced: its room serves every block of the body.
-            push_block(
-                &mut doc,
-                &mut current,
-                line,
-                labels,
-                &mut ids,
-                map,
-                body_offset + start,
-                source,
-                diags,
-            );
+            push_block(&mut doc, &mut current, line, labels, &mut ids, source);
         }
     }
     let _ = in_link;
+    report_unknown_labels(&doc, labels, map, diags);
     doc.blocks.shrink_to_fit();
     doc.turns.shrink_to_fit();
     doc
+}
+
+/// One error per label that names no speaker, at its first turn, with the lines of the others:
+/// a speaker left out of `speakers:` (or misspelt there) would otherwise give one per turn.
+fn report_unknown_labels(doc: &Doc, labels: &Labels, map: &SourceMap, diags: &Diagnostics) {
+    let mut by_name: Vec<(&str, Vec<usize>)> = Vec::new();
+    for t in &doc.turns {
+        // Marked by `push_block`.
+        let Some(name) = t.speaker.strip_prefix('?') else {
+            continue;
+        };
+        match by_name.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, lines)) => lines.push(t.line),
+            None => by_name.push((name, vec![t.line])),
+        }
+    }
+    if by_name.is_empty() {
+        return;
+    }
+    let mut known: Vec<&str> = labels.by_label.keys().map(String::as_str).collect();
+    known.sort_unstable();
+    for (name, lines) in by_name {
+        // The name itself is underlined, after any `**`.
+        let text = map.line_location(lines[0], 0, 0).text.unwrap_or_default();
+        let col = text.find(name).unwrap_or(0);
+        let others = match lines.len() {
+            1 => String::new(),
+            n => {
+                let shown: Vec<String> = lines.iter().take(6).map(usize::to_string).collect();
+                let more = if n > 6 { ", …" } else { "" };
+                format!(
+                    " It opens {n} turns here (lines {}{more}).",
+                    shown.join(", ")
+                )
+            }
+        };
+        diags.push(
+            Diagnostic::error(format!(
+                "turn label `{name}` names no speaker of this interview"
+            ))
+            .at(map.line_location(lines[0], col, name.len()))
+            .help(format!(
+                "declare the speaker under `speakers:` in the front matter, or use one of: {}.{others}",
+                known.join(", ")
+            )),
+        );
+    }
 }
 
 fn strip_shortcodes(text: &str, offset: usize, map: &SourceMap, diags: &Diagnostics) -> String {
@@ -270,17 +308,13 @@ fn raw_html(h: &str, offset: usize, map: &SourceMap, diags: &Diagnostics) -> Eve
     Event::Text(CowStr::from(h.to_string()))
 }
 
-#[allow(clippy::too_many_arguments)]
 fn push_block(
     doc: &mut Doc,
     events: &mut Vec<Event<'_>>,
     line: usize,
     labels: &Labels,
     ids: &mut HashMap<String, usize>,
-    map: &SourceMap,
-    offset: usize,
     source: &Arc<str>,
-    diags: &Diagnostics,
 ) {
     let index = doc.blocks.len();
     let kind = match events.first() {
@@ -366,21 +400,6 @@ fn push_block(
                     section,
                 });
                 turn = Some(doc.turns.len() - 1);
-                let known: Vec<_> = {
-                    let mut v: Vec<_> = labels.by_label.keys().cloned().collect();
-                    v.sort();
-                    v
-                };
-                // The name itself is underlined, after any `**`.
-                let at = offset + map.text[offset..].find(&*name).unwrap_or(0);
-                diags.push(
-                        Diagnostic::error(format!("turn label `{name}` names no speaker of this interview"))
-                            .at(map.locate(at, name.len()))
-                            .help(format!(
-                                "declare the speaker under `speakers:` in the front matter, or use one of: {}",
-                                known.join(", ")
-                            )),
-                    );
             }
             Label::None => {}
         },

@@ -513,6 +513,43 @@ fn an_unknown_topic_lists_the_known_ones() {
 }
 
 #[test]
+fn a_speaker_lost_from_speakers_is_one_error_per_label_not_one_per_turn() {
+    // `BT` renamed to `SA`: the second `SA` is refused, and every `BT` turn has no speaker.
+    let text = broken(|root| {
+        edit(
+            root,
+            "content/interviews/first.md",
+            "  - id: BT\n",
+            "  - id: SA\n",
+        )
+    });
+    assert_eq!(
+        text.matches("speaker id `SA` is empty or declared twice")
+            .count(),
+        1,
+        "reported where it is written, not again in the translation that inherits it:\n{text}"
+    );
+    assert!(
+        text.contains("--> content/interviews/first.md:13:3"),
+        "{text}"
+    );
+    assert!(!text.contains("first.en.md:1:1"), "{text}");
+    assert_eq!(
+        text.matches("turn label `BT` names no speaker").count(),
+        2,
+        "once in each language:\n{text}"
+    );
+    assert!(
+        text.contains("--> content/interviews/first.md:37:3"),
+        "{text}"
+    );
+    assert!(
+        text.contains("It opens 2 turns here (lines 37, 45)."),
+        "{text}"
+    );
+}
+
+#[test]
 fn a_label_for_an_undeclared_speaker_is_an_error() {
     let text = broken(|root| {
         edit(
