@@ -550,6 +550,28 @@ fn a_speaker_lost_from_speakers_is_one_error_per_label_not_one_per_turn() {
 }
 
 #[test]
+fn a_bad_date_is_reported_at_its_value_and_not_again_by_the_translation_inheriting_it() {
+    let text = broken(|root| {
+        edit(
+            root,
+            "content/interviews/first.md",
+            "date: 2025-10-08",
+            "date: 2025-13-45",
+        )
+    });
+    assert_eq!(
+        text.matches("`2025-13-45` is not a date").count(),
+        1,
+        "{text}"
+    );
+    assert!(
+        text.contains("--> content/interviews/first.md:3:7"),
+        "{text}"
+    );
+    assert_eq!(text.matches("error[").count(), 1, "{text}");
+}
+
+#[test]
 fn a_label_for_an_undeclared_speaker_is_an_error() {
     let text = broken(|root| {
         edit(

@@ -142,16 +142,27 @@ fn claim(
         Some(d) => match parse_date(d) {
             Some(date) => Some(date),
             None => {
-                let map = map();
-                let at = match frontmatter::find_key(&front.text[..front.body_offset], "date") {
-                    Some(off) => map.locate(off, "date".len()),
-                    None => map.line_location(1, 0, 3),
-                };
-                diags.push(
-                    Diagnostic::error(format!("`{d}` is not a date"))
-                        .at(at)
-                        .help("write dates as YYYY-MM-DD, e.g. `date: 2025-10-08`"),
-                );
+                // A translation inheriting the date does not repeat its error: the page that
+                // writes it reports it, at the value.
+                if front.raw.date.is_some() {
+                    let map = map();
+                    let at = match frontmatter::find_key(&front.text[..front.body_offset], "date") {
+                        Some(off) => {
+                            let line = &front.text[off..];
+                            let line = &line[..line.find('\n').unwrap_or(line.len())];
+                            match line.find(d) {
+                                Some(i) => map.locate(off + i, d.len()),
+                                None => map.locate(off, "date".len()),
+                            }
+                        }
+                        None => map.line_location(1, 0, 3),
+                    };
+                    diags.push(
+                        Diagnostic::error(format!("`{d}` is not a date"))
+                            .at(at)
+                            .help("write dates as YYYY-MM-DD, e.g. `date: 2025-10-08`"),
+                    );
+                }
                 None
             }
         },
