@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+use toml::Spanned;
+use toml::de::{DeString, DeTable, DeValue};
 use url::Url;
 
 use crate::error::{Diagnostic, Diagnostics, SourceMap};
@@ -193,8 +195,70 @@ pub fn load(root: &Path, overrides: &Overrides, diags: &Diagnostics) -> Result<C
     let shown = PathBuf::from("book.toml");
     let text = fs::read_text(&path, &shown)?;
     let map = SourceMap::new(&shown, &text);
-    let raw: RawConfig = toml::from_str(&text).map_err(|e| toml_error(&map, &e))?;
+    let raw = read_raw(&text, &map, diags)?;
     check(raw, root, &map, overrides, diags)
+}
+
+/// book.toml deserialized. serde stops at the first wrong key or value; when there is one, each
+/// key is deserialized alone as well, so that every mistake is reported (the first is returned,
+/// the others pushed to `diags`). A TOML syntax error ends it there: nothing after it can be read.
+fn read_raw(text: &str, map: &SourceMap, diags: &Diagnostics) -> Result<RawConfig, Diagnostic> {
+    let doc = DeTable::parse(text).map_err(|e| toml_error(map, &e))?;
+    let first = match RawConfig::deserialize(toml::de::Deserializer::from(doc.clone())) {
+        Ok(raw) => return Ok(raw),
+        Err(e) => toml_error(map, &e),
+    };
+    let mut alone = Vec::new();
+    one_key_each(doc.get_ref(), &mut Vec::new(), &mut alone);
+    let mut found: Vec<Diagnostic> = Vec::new();
+    for table in alone {
+        let one = toml::de::Deserializer::from(Spanned::new(doc.span(), table));
+        if let Err(e) = RawConfig::deserialize(one) {
+            let d = toml_error(map, &e);
+            // A wrong table is one mistake, however many keys it holds.
+            if !found
+                .iter()
+                .any(|f| f.message == d.message && f.location == d.location)
+            {
+                found.push(d);
+            }
+        }
+    }
+    let mut found = found.into_iter();
+    match found.next() {
+        Some(one) => {
+            diags.extend(found);
+            Err(one)
+        }
+        None => Err(first),
+    }
+}
+
+/// The tables above a value: each one's key and span.
+type Above<'i> = Vec<(Spanned<DeString<'i>>, std::ops::Range<usize>)>;
+
+/// For every value of `table` that is not a table, a document holding only it (and the tables
+/// above it, spans kept, so that errors point into book.toml).
+fn one_key_each<'i>(table: &DeTable<'i>, above: &mut Above<'i>, out: &mut Vec<DeTable<'i>>) {
+    for (key, value) in table.iter() {
+        match value.get_ref() {
+            DeValue::Table(inner) if !inner.is_empty() => {
+                above.push((key.clone(), value.span()));
+                one_key_each(inner, above, out);
+                above.pop();
+            }
+            _ => {
+                let mut doc = DeTable::new();
+                doc.insert(key.clone(), value.clone());
+                for (k, span) in above.iter().rev() {
+                    let mut up = DeTable::new();
+                    up.insert(k.clone(), Spanned::new(span.clone(), DeValue::Table(doc)));
+                    doc = up;
+                }
+                out.push(doc);
+            }
+        }
+    }
 }
 
 fn toml_error(map: &SourceMap, e: &toml::de::Error) -> Diagnostic {

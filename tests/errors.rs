@@ -236,6 +236,35 @@ fn an_unknown_book_toml_key_names_the_nearest_valid_one() {
 }
 
 #[test]
+fn every_mistake_in_book_toml_is_reported_not_just_the_first() {
+    let text = break_site(|root| {
+        let toml = read(root, "book.toml")
+            .replace("build-dir = \"book\"", "biuld-dir = \"book\"")
+            .replacen("title = ", "title = 5\nx-title = ", 1)
+            + "\n[bookk]\na = 1\nb = 2\n";
+        write(root, "book.toml", &toml);
+    });
+    assert!(
+        text.contains("unknown key `biuld-dir` in book.toml"),
+        "{text}"
+    );
+    assert!(
+        text.contains("invalid type: integer `5`, expected a string"),
+        "{text}"
+    );
+    assert!(
+        text.contains("unknown key `x-title` in book.toml"),
+        "{text}"
+    );
+    assert_eq!(
+        text.matches("unknown key `bookk`").count(),
+        1,
+        "a wrong table is one mistake, however many keys it holds:\n{text}"
+    );
+    assert_eq!(text.matches("error[").count(), 4, "{text}");
+}
+
+#[test]
 fn errors_from_several_files_are_all_reported_numbered() {
     let text = break_site(|root| {
         write(root, "content/articles/a.md", "---\ntitle: [\n---\n");
