@@ -76,6 +76,48 @@ pub fn jobs(ctx: &Ctx) -> Vec<Job> {
 /// Renders every job in parallel and hands each page to `put` as soon as it is made (a
 /// [`crate::write::Sink`] writes it out, so its bytes need not wait for the others); returns what
 /// `put` returned, in job order. A job that fails is reported and left out.
+/// The same template error met by many pages is one mistake: reported once, at the template,
+/// with the first pages it came up on and how many there were in all (a typo in
+/// `interview.html` was one error per interview, 2,000 of them at 1,000 interviews).
+fn merge_alike(mut errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    // By the pages too: the ones named are the same from one build to the next.
+    errors.sort_by(|a, b| {
+        (&a.location, &a.message, &a.related).cmp(&(&b.location, &b.message, &b.related))
+    });
+    let mut merged: Vec<Diagnostic> = Vec::new();
+    let mut count = 0;
+    for d in errors {
+        match merged.last_mut() {
+            Some(last)
+                if last.location.is_some()
+                    && last.location == d.location
+                    && last.message == d.message =>
+            {
+                count += 1;
+                if last.related.len() < 3 {
+                    last.related.extend(d.related);
+                }
+            }
+            _ => {
+                note_count(merged.last_mut(), count);
+                merged.push(d);
+                count = 1;
+            }
+        }
+    }
+    note_count(merged.last_mut(), count);
+    merged
+}
+
+fn note_count(d: Option<&mut Diagnostic>, count: usize) {
+    if let Some(d) = d.filter(|_| count > 1) {
+        let help = d.help.take().unwrap_or_default();
+        d.help = Some(format!(
+            "the same error came up on {count} pages in all; {help}"
+        ));
+    }
+}
+
 pub fn render<T: Send>(
     ctx: &Ctx,
     tera: &Tera,
@@ -93,17 +135,21 @@ pub fn render<T: Send>(
     // finishing them alone (a rebuild at 5,000 interviews re-renders a few and little else).
     let mut order: Vec<usize> = (0..jobs.len()).collect();
     order.sort_by_key(|&k| !is_listing(ctx, &jobs[k]));
+    let failed = std::sync::Mutex::new(Vec::new());
     let mut made: Vec<(usize, T)> = order
         .par_iter()
         .with_max_len(1)
         .filter_map(|&k| match cached_render(ctx, tera, &jobs[k], &commons) {
             Ok(o) => Some((k, put(o))),
             Err(d) => {
-                ctx.diags.push(d);
+                failed.lock().expect("render errors lock").push(d);
                 None
             }
         })
         .collect();
+    ctx.diags.extend(merge_alike(
+        failed.into_inner().expect("render errors lock"),
+    ));
     made.sort_unstable_by_key(|m| m.0);
     made.into_iter().map(|m| m.1).collect()
 }

@@ -52,6 +52,12 @@ fn a_template_failing_on_one_page_while_the_others_render_changes_nothing() {
         "{text}"
     );
     assert!(text.contains("--> templates/page.html:1:"), "{text}");
+    // One mistake in a template, one error, however many pages meet it.
+    assert_eq!(text.matches("error[").count(), 1, "{text}");
+    assert!(
+        text.contains("the same error came up on 3 pages in all"),
+        "{text}"
+    );
 }
 
 #[test]
