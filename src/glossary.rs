@@ -1,7 +1,7 @@
 //! `content/glossary.yaml` → checked [`Term`]s, and a matcher that finds their forms in text
 //! (every form in every language; Latin forms case-insensitively on word boundaries).
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
@@ -176,11 +176,38 @@ pub fn load(path: &Path, shown: &Path, diags: &Diagnostics) -> Glossary {
             line,
         });
     }
+    warn_shared_forms(&terms, &map, diags);
     Glossary {
         terms,
         file: Some(shown.to_path_buf()),
         failed,
         matcher: Default::default(),
+    }
+}
+
+/// A form two entries share is linked to the first of them only (forms match regardless of
+/// ASCII case): the later entry is warned about, since its definition never shows for it.
+fn warn_shared_forms(terms: &[Term], map: &SourceMap, diags: &Diagnostics) {
+    let mut owner: HashMap<String, usize> = HashMap::new();
+    for (i, t) in terms.iter().enumerate() {
+        for form in t.forms() {
+            let first = *owner.entry(form.to_ascii_lowercase()).or_insert(i);
+            if terms[first].id != t.id {
+                let f = &terms[first];
+                diags.push(
+                    Diagnostic::warning(format!(
+                        "glossary entries `{}` and `{}` both have the form `{form}`: the text links it to `{}` only",
+                        f.id, t.id, f.id
+                    ))
+                    .at(crate::page::item_location(map, t.line))
+                    .related(
+                        format!("`{}` is here", f.id),
+                        crate::page::item_location(map, f.line),
+                    )
+                    .help("give each form to one entry, or merge the two entries"),
+                );
+            }
+        }
     }
 }
 

@@ -237,6 +237,33 @@ fn the_glossary_lists_the_notes_about_each_term_by_their_numbers() {
 }
 
 #[test]
+fn two_glossary_entries_sharing_a_form_are_warned_about() {
+    let site = fixture("interviews");
+    let glossary = read(site.path(), "content/glossary.yaml")
+        + "- id: switch\n  kind: term\n  term: { zh: 開關, en: Transistor }\n  definition: { zh: 開關。, en: A switch. }\n";
+    write(site.path(), "content/glossary.yaml", &glossary);
+    let summary = build(site.path()).unwrap_or_else(|f| panic!("{}", failure_text(&f)));
+    let warning = summary
+        .warnings
+        .iter()
+        .find(|w| w.message.contains("both have the form"))
+        .expect("a warning");
+    assert_eq!(
+        warning.message,
+        "glossary entries `transistor` and `switch` both have the form `Transistor`: the text links it to `transistor` only"
+    );
+    let at = warning.location.as_ref().unwrap();
+    assert!(
+        at.file.ends_with("content/glossary.yaml") && at.line > 1,
+        "{at:?}"
+    );
+    // The text still links the form to the first entry.
+    let en = read(site.path(), "book/en/interviews/first/index.html");
+    assert!(en.contains("href=\"/en/glossary/#term-transistor\""));
+    assert!(!en.contains("#term-switch"));
+}
+
+#[test]
 fn an_unknown_glossary_id_in_a_notes_terms_is_an_error_at_the_id() {
     let text = broken(|root| {
         edit(
