@@ -73,9 +73,6 @@ pub fn jobs(ctx: &Ctx) -> Vec<Job> {
     jobs
 }
 
-/// Renders every job in parallel and hands each page to `put` as soon as it is made (a
-/// [`crate::write::Sink`] writes it out, so its bytes need not wait for the others); returns what
-/// `put` returned, in job order. A job that fails is reported and left out.
 /// The same template error met by many pages is one mistake: reported once, at the template,
 /// with the first pages it came up on and how many there were in all (a typo in
 /// `interview.html` was one error per interview, 2,000 of them at 1,000 interviews).
@@ -118,6 +115,9 @@ fn note_count(d: Option<&mut Diagnostic>, count: usize) {
     }
 }
 
+/// Renders every job in parallel and hands each page to `put` as soon as it is made (a
+/// [`crate::write::Sink`] writes it out, so its bytes need not wait for the others); returns what
+/// `put` returned, in job order. A job that fails is reported and left out.
 pub fn render<T: Send>(
     ctx: &Ctx,
     tera: &Tera,
