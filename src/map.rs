@@ -9,6 +9,22 @@ use crate::text::escape_html;
 use crate::view::MapLegend;
 
 const HEIGHT: f64 = 36.0;
+
+/// A coordinate to a tenth, without a trailing `.0`: the map has hundreds of them on every
+/// interview page, which has a weight budget, and an integer is quicker to write than a float.
+struct Tenths(f64);
+
+impl std::fmt::Display for Tenths {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let t = (self.0 * 10.0).round() as i64;
+        let sign = if t < 0 { "-" } else { "" };
+        let (whole, tenth) = (t.abs() / 10, t.abs() % 10);
+        match tenth {
+            0 => write!(f, "{sign}{whole}"),
+            _ => write!(f, "{sign}{whole}.{tenth}"),
+        }
+    }
+}
 const WIDTH: f64 = 1000.0;
 
 pub fn svg(ctx: &Ctx, page: usize) -> (String, Vec<MapLegend>) {
@@ -50,8 +66,8 @@ pub fn svg(ctx: &Ctx, page: usize) -> (String, Vec<MapLegend>) {
         if t.section != last_section && i > 0 {
             let _ = write!(
                 out,
-                "<rect class=\"map-section\" x=\"{:.1}\" y=\"0\" width=\"1.2\" height=\"{}\"/>",
-                x - 0.6,
+                "<rect class=\"map-section\" x=\"{}\" y=\"0\" width=\"1.2\" height=\"{}\"/>",
+                Tenths(x - 0.6),
                 HEIGHT + 6.0
             );
         }
@@ -88,7 +104,9 @@ pub fn svg(ctx: &Ctx, page: usize) -> (String, Vec<MapLegend>) {
         if topics.is_empty() {
             let _ = write!(
                 out,
-                "<rect class=\"map-none\" x=\"{x:.1}\" y=\"3\" width=\"{w:.1}\" height=\"{HEIGHT}\"/>"
+                "<rect class=\"map-none\" x=\"{}\" y=\"3\" width=\"{}\" height=\"{HEIGHT}\"/>",
+                Tenths(x),
+                Tenths(w)
             );
         } else {
             let h = HEIGHT / topics.len() as f64;
@@ -98,9 +116,12 @@ pub fn svg(ctx: &Ctx, page: usize) -> (String, Vec<MapLegend>) {
                 }
                 let _ = write!(
                     out,
-                    "<rect class=\"{}\" x=\"{x:.1}\" y=\"{:.1}\" width=\"{w:.1}\" height=\"{h:.1}\"/>",
+                    "<rect class=\"{}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
                     class_of(slug),
-                    3.0 + h * k as f64
+                    Tenths(x),
+                    Tenths(3.0 + h * k as f64),
+                    Tenths(w),
+                    Tenths(h)
                 );
             }
         }
@@ -120,4 +141,18 @@ pub fn svg(ctx: &Ctx, page: usize) -> (String, Vec<MapLegend>) {
         })
         .collect();
     (out, legend)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Tenths;
+
+    #[test]
+    fn coordinates_are_written_to_a_tenth_without_a_trailing_zero() {
+        let shown: Vec<String> = [3.0, 18.0, 2.54, 13.25, 0.04, 999.96, -0.6]
+            .iter()
+            .map(|&v| Tenths(v).to_string())
+            .collect();
+        assert_eq!(shown, ["3", "18", "2.5", "13.3", "0", "1000", "-0.6"]);
+    }
 }
