@@ -6,29 +6,8 @@ mod common;
 use common::*;
 use std::path::Path;
 
-/// Builds the fixture once, breaks it with `mutate`, rebuilds: returns the printed errors after
-/// asserting the failed build left the first build's output byte for byte.
 fn break_site(mutate: impl FnOnce(&Path)) -> String {
-    let site = fixture("site");
-    build(site.path()).unwrap();
-    let before = snapshot(&site.path().join("book"));
-    mutate(site.path());
-    let text = expect_failure(site.path());
-    assert_eq!(
-        before,
-        snapshot(&site.path().join("book")),
-        "a failed build changed the output"
-    );
-    let leftovers: Vec<_> = std::fs::read_dir(site.path())
-        .unwrap()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_name().to_string_lossy().contains("gloss-"))
-        .collect();
-    assert!(
-        leftovers.is_empty(),
-        "staging directories left behind: {leftovers:?}"
-    );
-    text
+    break_fixture("site", mutate)
 }
 
 #[test]

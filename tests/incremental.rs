@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::edit;
+
 use std::path::Path;
 
 use gloss::cache::{Cache, Reuse};
@@ -64,13 +66,6 @@ fn cached_failure(root: &Path, cache: &Cache) -> String {
         Ok(_) => panic!("the rebuild should have failed"),
         Err(f) => gloss::error::render_all(&f.diagnostics),
     }
-}
-
-fn edit(root: &Path, rel: &str, from: &str, to: &str) {
-    let path = root.join(rel);
-    let text = std::fs::read_to_string(&path).unwrap();
-    assert!(text.contains(from), "{rel} has no `{from}`");
-    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
 }
 
 #[test]

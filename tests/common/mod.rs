@@ -79,6 +79,35 @@ pub fn write(root: &Path, path: &str, text: &str) {
     std::fs::write(p, text).unwrap();
 }
 
+/// Replaces the first `from` in a file of the site with `to` (which must be there).
+pub fn edit(root: &Path, file: &str, from: &str, to: &str) {
+    let text = read(root, file);
+    assert!(text.contains(from), "{file} has no `{from}`");
+    write(root, file, &text.replacen(from, to, 1));
+}
+
+/// Builds fixture `name` once, breaks it with `mutate`, rebuilds: returns the printed errors,
+/// after asserting the failed build left the first build's output byte for byte and no staging
+/// directory behind.
+pub fn break_fixture(name: &str, mutate: impl FnOnce(&Path)) -> String {
+    let site = fixture(name);
+    build(site.path()).unwrap();
+    let before = snapshot(&site.path().join("book"));
+    mutate(site.path());
+    let text = expect_failure(site.path());
+    assert_eq!(
+        before,
+        snapshot(&site.path().join("book")),
+        "a failed build changed the output"
+    );
+    let leftovers = staging_leftovers(site.path());
+    assert!(
+        leftovers.is_empty(),
+        "staging directories left behind: {leftovers:?}"
+    );
+    text
+}
+
 /// Every file under `dir` with its bytes, to prove a failed build left the output alone.
 pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     walkdir::WalkDir::new(dir)
