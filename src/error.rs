@@ -156,18 +156,28 @@ impl<'a> SourceMap<'a> {
     }
 }
 
+/// The candidate most like `name` (Jaro-Winkler, above `threshold`), for a "did you mean":
+/// of equally close ones, the first in alphabetical order, so the same input says the same.
+pub fn nearest<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    threshold: f64,
+) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|k| (strsim::jaro_winkler(name, k), k))
+        .filter(|(s, _)| *s > threshold)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(a.1)))
+        .map(|(_, k)| k)
+}
+
 /// serde's "unknown field `x`, expected one of `a`, `b`" → (`x`, a help naming the nearest valid key).
 pub fn unknown_field(msg: &str) -> Option<(String, String)> {
     let at = msg.find("unknown field `")?;
     let (key, rest) = msg[at + "unknown field `".len()..].split_once('`')?;
     let expected: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
-    let nearest = expected
-        .iter()
-        .map(|k| (strsim::jaro_winkler(key, k), k))
-        .filter(|(s, _)| *s > 0.7)
-        .max_by(|a, b| a.0.total_cmp(&b.0));
-    let help = match nearest {
-        Some((_, k)) => format!(
+    let help = match nearest(key, expected.iter().copied(), 0.7) {
+        Some(k) => format!(
             "did you mean `{k}`? (valid keys here: {})",
             expected.join(", ")
         ),

@@ -313,12 +313,8 @@ fn check_topics(
     let is_topic: rustc_hash::FxHashSet<&str> = known.iter().copied().collect();
     let check = |p: &Page, name: &str, loc: &dyn Fn() -> Location| {
         if !is_topic.contains(name) {
-            let suggestion = known
-                .iter()
-                .map(|k| (strsim::jaro_winkler(name, k), k))
-                .filter(|(s, _)| *s > 0.8)
-                .max_by(|a, b| a.0.total_cmp(&b.0))
-                .map(|(_, k)| format!("did you mean `{k}`? "))
+            let suggestion = crate::error::nearest(name, known.iter().copied(), 0.8)
+                .map(|k| format!("did you mean `{k}`? "))
                 .unwrap_or_default();
             let list = if known.is_empty() {
                 "none yet".to_string()

@@ -80,12 +80,8 @@ pub(super) fn check_note_terms(
             continue;
         };
         for (a, t) in unknown() {
-            let suggestion = term_index
-                .keys()
-                .map(|k| (strsim::jaro_winkler(t, k), *k))
-                .filter(|(s, _)| *s > 0.8)
-                .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(a.1)))
-                .map(|(_, k)| format!("did you mean `{k}`? "))
+            let suggestion = crate::error::nearest(t, term_index.keys().copied(), 0.8)
+                .map(|k| format!("did you mean `{k}`? "))
                 .unwrap_or_default();
             let help = format!(
                 "{suggestion}`terms` takes the `id`s of entries in {}; add the entry there, or \
