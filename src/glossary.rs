@@ -61,7 +61,7 @@ pub struct Glossary {
 
 impl Glossary {
     /// What is left of a glossary file that could not be read at all.
-    fn failed() -> Self {
+    fn unreadable() -> Self {
         Glossary {
             failed: true,
             ..Glossary::default()
@@ -83,7 +83,7 @@ pub fn load(path: &Path, shown: &Path, diags: &Diagnostics) -> Glossary {
         Ok(t) => text::normalize_newlines(t),
         Err(d) => {
             diags.push(d);
-            return Glossary::failed();
+            return Glossary::unreadable();
         }
     };
     let map = SourceMap::new(shown, &text);
@@ -92,7 +92,7 @@ pub fn load(path: &Path, shown: &Path, diags: &Diagnostics) -> Glossary {
     if let Err(mut d) = hazard {
         d.message = d.message.replace("front matter", "glossary");
         diags.push(d);
-        return Glossary::failed();
+        return Glossary::unreadable();
     }
     let raw: Vec<RawTerm> = match serde_yaml::from_str::<Option<Vec<RawTerm>>>(&text) {
         Ok(v) => v.unwrap_or_default(),
@@ -102,7 +102,7 @@ pub fn load(path: &Path, shown: &Path, diags: &Diagnostics) -> Glossary {
             diags.push(
                 d.help("the glossary is a YAML list of entries; see docs/content.md, \"Glossary\""),
             );
-            return Glossary::failed();
+            return Glossary::unreadable();
         }
     };
     let lines = item_lines(&text);
